@@ -4,6 +4,7 @@ include(GNUInstallDirs)
 # default to on only when clickref is the top-level project.
 option(CLICKREF_BUILD_TESTS "Build clickref's tests and benchmarks" ${PROJECT_IS_TOP_LEVEL})
 option(CLICKREF_BUILD_EXAMPLES "Build clickref's examples" ${PROJECT_IS_TOP_LEVEL})
+option(CLICKREF_BUILD_CLI "Build the clickref command-line tool" ${PROJECT_IS_TOP_LEVEL})
 option(CLICKREF_INSTALL "Generate clickref's install rules" ${PROJECT_IS_TOP_LEVEL})
 option(CLICKREF_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" OFF)
 

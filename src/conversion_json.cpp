@@ -1,1 +1,119 @@
-// Placeholder: implemented by its issue.
+// A conversion as one JSON object.
+#include <clickref/event.hpp>
+
+#include "currency.hpp"
+
+#include <charconv>
+
+namespace clickref {
+
+namespace {
+
+std::string_view status_name(conversion_status s) {
+  switch (s) {
+    case conversion_status::approved:
+      return "approved";
+    case conversion_status::pending:
+      return "pending";
+    case conversion_status::declined:
+      return "declined";
+    case conversion_status::reversed:
+      return "reversed";
+  }
+  return {};
+}
+
+// The JSON value of click_id_source (a name, or an empty optional for null),
+// or nullopt for a value outside the enum.
+std::optional<std::optional<std::string_view>> source_name(click_id_source s) {
+  switch (s) {
+    case click_id_source::client_reference_id:
+      return std::optional<std::string_view>("client_reference_id");
+    case click_id_source::metadata:
+      return std::optional<std::string_view>("metadata");
+    case click_id_source::none:
+      return std::optional<std::string_view>();
+  }
+  return std::nullopt;
+}
+
+// Writes one JSON object's members in order.
+class object_writer {
+ public:
+  explicit object_writer(std::string& out) : out_(out) { out_ += '{'; }
+
+  // Appends the key; the caller appends the value.
+  std::string& key(std::string_view name) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    out_ += '"';
+    out_ += name;  // clickref's own keys: nothing to escape
+    out_ += "\":";
+    return out_;
+  }
+
+  void string(std::string_view name, std::string_view value) { append_json_string(key(name), value); }
+
+  void string_or_null(std::string_view name, std::optional<std::string_view> value) {
+    if (value) {
+      string(name, *value);
+    } else {
+      key(name) += "null";
+    }
+  }
+
+  void boolean(std::string_view name, bool value) { key(name) += value ? "true" : "false"; }
+
+  void integer(std::string_view name, int64_t value) {
+    char digits[24];
+    const std::to_chars_result r = std::to_chars(digits, digits + sizeof digits, value);
+    key(name).append(digits, static_cast<size_t>(r.ptr - digits));
+  }
+
+  void close() { out_ += '}'; }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+status append_json(const conversion& c, std::string& out) {
+  // Everything that can fail is checked before anything is appended.
+  const std::string_view status_text = status_name(c.status);
+  const auto source = source_name(c.source);
+  if (status_text.empty() || !source || !detail::is_currency_code(c.currency)) return CLICKREF_E_INVALID_ARGUMENT;
+  const std::array<char, 3> currency = detail::upper_currency(c.currency);
+
+  object_writer json(out);
+  json.string("event_id", c.event_id);
+  json.string("event_type", c.event_type);
+  json.boolean("livemode", c.livemode);
+  json.integer("created", c.created);
+  json.string("status", status_text);
+  json.string_or_null("click_id", c.click_id);
+  json.string_or_null("click_id_source", *source);
+  json.boolean("click_id_valid", c.click_id_valid);
+  json.string("order_id", c.order_id);
+  json.string("object_id", c.object_id);
+  json.string_or_null("payment_intent", c.payment_intent);
+  json.string_or_null("payment_link", c.payment_link);
+  json.string_or_null("customer_email", c.customer_email);
+  json.integer("amount", c.amount);
+  json.key("amount_decimal") += '"';
+  (void)append_amount(c.amount, c.currency, out);  // cannot fail: the currency is checked
+  out += '"';
+  json.string("currency", std::string_view(currency.data(), currency.size()));
+  json.string("dedupe_key", c.dedupe_key);
+  json.close();
+  return CLICKREF_OK;
+}
+
+result<std::string> to_json(const conversion& c) {
+  std::string out;
+  if (status s = append_json(c, out); s != CLICKREF_OK) return s;
+  return out;
+}
+
+}  // namespace clickref

@@ -323,14 +323,20 @@ CLICKREF_API int clickref_click_id_valid(const char* id, size_t len);
 
 /* The first value of query parameter `param` (NULL → "click_id") in a URL, a
  * request target ("/landing?click_id=…") or a bare query, decoded exactly as
- * WHATWG URLSearchParams does. CLICKREF_E_NOT_FOUND when absent or empty. */
+ * WHATWG URLSearchParams does. CLICKREF_E_NOT_FOUND when absent or empty.
+ * The value is returned as found (check it with clickref_click_id_valid).
+ * Decoding can make it longer than it is in the URL (each invalid UTF-8
+ * byte becomes the 3 bytes of U+FFFD): size the buffer with a size query or
+ * 3 × len. Never allocates. See clickref/click_id.hpp for the details. */
 CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_click_id_from_url(
     const char* url, size_t len, const char* param, size_t param_len, char* out, size_t cap,
     size_t* out_len);
 
 /* The value of cookie `name` (NULL → "tn_click_id") in a Cookie request
  * header, decoded as decodeURIComponent does. CLICKREF_E_NOT_FOUND when
- * absent or empty; CLICKREF_E_BAD_ENCODING for a malformed escape. */
+ * absent or empty; CLICKREF_E_BAD_ENCODING for a malformed escape or a value
+ * that is not UTF-8; CLICKREF_E_INVALID_ARGUMENT for an empty name. The
+ * decoded value is never longer than the header. Never allocates. */
 CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_click_id_from_cookies(
     const char* cookie_header, size_t len, const char* name, size_t name_len, char* out,
     size_t cap, size_t* out_len);
@@ -354,7 +360,16 @@ typedef struct clickref_cookie_options {
 /* Writes the Set-Cookie header value that stores the click id as a
  * first-party, server-set cookie:
  *   tn_click_id=<id>; Expires=<IMF-fixdate>; Max-Age=<s>; Path=/; Secure; SameSite=Lax
- * CLICKREF_E_INVALID_CLICK_ID when the id fails clickref_click_id_valid. */
+ * with "; Domain=<domain>" after Max-Age and "; HttpOnly" at the end when
+ * asked. Expires is now_unix + max_age_s.
+ * CLICKREF_E_INVALID_CLICK_ID when the id fails clickref_click_id_valid.
+ * CLICKREF_E_INVALID_ARGUMENT for: opts->version 0 (not initialised with
+ * CLICKREF_COOKIE_OPTIONS_INIT) or newer than this library's
+ * CLICKREF_COOKIE_OPTIONS_VERSION (settings it cannot know would be
+ * dropped silently); a name that is not an RFC 6265 token; a domain other
+ * than letters, digits, '-' and '.', or any domain with a "__Host-" name;
+ * max_age_s <= 0; http_only other than 0 or 1; an expiry outside the years
+ * 1970..9999. */
 CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_click_cookie(
     const char* id, size_t len, const clickref_cookie_options* opts, int64_t now_unix,
     char* out, size_t cap, size_t* out_len);
@@ -381,7 +396,25 @@ typedef struct clickref_link_options {
  * options' hosts. The first existing client_reference_id is replaced in
  * place and later ones removed; otherwise the parameter is appended. Every
  * other byte is kept. A URL that is not a payment link is copied unchanged.
- * CLICKREF_E_INVALID_CLICK_ID when the id fails clickref_click_id_valid. */
+ * CLICKREF_E_INVALID_CLICK_ID when the id fails clickref_click_id_valid
+ * (checked first, whatever the URL).
+ *
+ * The rules, in short (clickref/url.hpp has them in full): white space
+ * around the URL is ignored and tabs/newlines inside it are deleted, as
+ * browsers do, and a rewritten link comes back without them; "https:" needs
+ * at least two slashes after it; the host is what follows the last '@', is
+ * percent-decoded, and may end with one dot; a port other than 443 is not a
+ * payment link (another origin); a non-ASCII host never matches.
+ * CLICKREF_E_INVALID_URL, with no output, for an https URL a browser refuses
+ * (empty host, a port that is not a number up to 65535, a forbidden byte in
+ * the host) or that holds a NUL, another C0 control or DEL.
+ *
+ * opts->rewritten is not used by this function. An options struct whose
+ * version is 0 or newer than CLICKREF_LINK_OPTIONS_VERSION, non-zero n_hosts
+ * with NULL hosts, NULL host_lens with hosts, or a NULL host with a
+ * non-zero length is CLICKREF_E_INVALID_ARGUMENT. An empty host list makes
+ * no URL a payment link. Allocates only for a URL with inner tabs or
+ * newlines. */
 CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_rewrite_url(
     const char* url, size_t len, const char* click_id, size_t id_len,
     const clickref_link_options* opts, char* out, size_t cap, size_t* out_len);
@@ -397,7 +430,12 @@ CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_rewrite_url(
  * unchanged. Malformed HTML never fails: it is passed through.
  * --------------------------------------------------------------------- */
 
-/* One-shot. CLICKREF_E_INVALID_CLICK_ID before any output for a bad id. */
+/* One-shot. CLICKREF_E_INVALID_CLICK_ID before any output for a bad id.
+ * opts->rewritten, when not NULL, receives the number of elements rewritten
+ * (an <a> whose href changed, a Stripe element whose client-reference-id was
+ * set): on CLICKREF_OK, and on CLICKREF_E_BUFFER_TOO_SMALL (the count of the
+ * output that did not fit, so a size query also counts). On any other
+ * status it is left as it was. */
 CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_rewrite_html(
     const char* html, size_t len, const char* click_id, size_t id_len,
     const clickref_link_options* opts, char* out, size_t cap, size_t* out_len);
@@ -408,17 +446,29 @@ typedef clickref_status (*clickref_sink)(void* user, const char* data, size_t le
 
 typedef struct clickref_html_rewriter clickref_html_rewriter;
 
-/* A streaming rewriter: feed chunks split anywhere; memory stays bounded (a
- * tag longer than 64 KiB is passed through unmodified). The options (hosts
- * included) are copied. */
+/* A streaming rewriter: feed chunks split anywhere; the sink receives, in
+ * order, exactly the bytes clickref_rewrite_html would write for the whole
+ * document. Memory stays bounded: a start tag longer than 64 KiB is passed
+ * through unmodified, by the one-shot function too. The options are copied,
+ * hosts included, except opts->rewritten: that pointer is kept, and when not
+ * NULL the counter it points to is set to 0 here and to the number of
+ * elements rewritten so far (counted once their new value reached the sink)
+ * when every _write and _finish call returns, failing ones included. It
+ * must stay valid until the rewriter is freed.
+ * CLICKREF_E_INVALID_CLICK_ID for a bad id, before any output;
+ * CLICKREF_E_INVALID_ARGUMENT for a NULL sink or out. */
 CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_html_rewriter_new(
     const char* click_id, size_t id_len, const clickref_link_options* opts,
     clickref_sink sink, void* user, clickref_html_rewriter** out);
 
+/* Rewrites the next chunk (len 0 is allowed). Returns the first non-OK
+ * status of the sink, which stops the rewriter: that status is returned by
+ * every later _write and _finish call, and the sink is not called again. */
 CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_html_rewriter_write(
     clickref_html_rewriter* rw, const char* chunk, size_t len);
 
-/* Flushes what is still buffered. Writing after finish is
+/* Flushes what is still held (a tag cut off by the end of the document is
+ * passed through as it is). Writing or finishing after finish is
  * CLICKREF_E_INVALID_ARGUMENT. */
 CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_html_rewriter_finish(
     clickref_html_rewriter* rw);

@@ -21,7 +21,7 @@ constexpr command kCommands[] = {
      "verify --secret S [--secret S2 ...] --header H [--tolerance N] [--now UNIX] [--reject-future] [FILE|-]"},
     {"sign", cmd_sign, "sign --secret S [--timestamp UNIX] [FILE|-]"},
     {"convert", cmd_convert,
-     "convert [--secret S ... --header H [--tolerance N] [--now UNIX]] [--lines] [FILE|-]"},
+     "convert [--secret S ... --header H [--tolerance N] [--now UNIX]] [--lines [--max-line-bytes N]] [FILE|-]"},
     {"postback", cmd_postback, "postback --base URL [--param k=v ...] [FILE|-]"},
     {"click-id", cmd_click_id, "click-id (--url URL [--param NAME] | --cookie HEADER [--name NAME])"},
     {"cookie", cmd_cookie, "cookie --click-id ID [--domain D] [--max-age SECONDS] [--http-only] [--now UNIX]"},

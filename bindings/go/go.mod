@@ -1,0 +1,3 @@
+module clickref.example/clickref
+
+go 1.19

@@ -1,0 +1,43 @@
+#include "access_log.hpp"
+
+#include "log.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace server::access_log {
+namespace {
+
+struct request_state {
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, std::string>> notes;
+};
+
+thread_local request_state current;
+
+}  // namespace
+
+void begin() { current = request_state{}; }
+
+void note(std::string_view key, std::string_view value) { current.notes.emplace_back(key, value); }
+
+void write(const httplib::Request& req, const httplib::Response& res) {
+  using namespace std::chrono;
+  const double ms = duration<double, std::milli>(steady_clock::now() - current.start).count();
+  const char* level = res.status >= 500 ? "error" : res.status >= 400 ? "warn" : "info";
+  auto line = log::line(level, "request");
+  line.str("method", req.method)
+      .str("path", req.path)
+      .num("status", res.status)
+      .real("ms", ms)
+      .str("peer", req.remote_addr);
+  for (const auto& [key, value] : current.notes) line.str(key, value);
+  log::emit(line);
+  current.notes.clear();
+}
+
+}  // namespace server::access_log

@@ -1,0 +1,45 @@
+// The server's configuration: command-line flags, each with an environment
+// variable that is read when the flag is not given.
+#pragma once
+
+#include <clickref/clickref.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace server {
+
+struct config {
+  std::string listen_host = "127.0.0.1";
+  int listen_port = 8080;  // 0: any free port (the log line "listening" names it)
+  std::string db_path = "clickref.db";
+  std::vector<std::string> secrets;          // Stripe endpoint secrets, several during rotation
+  std::vector<std::string> payment_hosts;    // custom payment-link domains besides buy.stripe.com
+  std::string postback_base;                 // empty: no forwarding
+  std::vector<std::string> postback_params;  // "key=value", appended to every postback as given
+  int workers = 8;
+  int64_t tolerance_s = CLICKREF_DEFAULT_TOLERANCE;
+  int64_t postback_retry_ms = 1000;  // first retry delay; doubles per failed attempt
+  int postback_max_attempts = 10;
+};
+
+struct config_result {
+  std::optional<config> cfg;  // nullopt: see error, or help was asked for
+  std::string error;
+  bool help = false;
+};
+
+// Parses `--name value` / `--name=value` flags, then fills what they left
+// unset from the environment (`getenv`, injectable for tests). Endpoint
+// secrets come only from STRIPE_WEBHOOK_SECRET: a command line is visible to
+// every user of the machine.
+config_result parse_config(int argc, const char* const* argv,
+                           const std::function<const char*(const char*)>& getenv);
+
+// The --help text.
+std::string usage();
+
+}  // namespace server

@@ -1,0 +1,166 @@
+// clickref-server: the reference receiver. See routes.hpp for what it serves
+// and `clickref-server --help` for its configuration.
+#include "config.hpp"
+#include "log.hpp"
+#include "postback_worker.hpp"
+#include "routes.hpp"
+
+#include <httplib.h>
+
+#include <pthread.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <thread>
+
+namespace {
+
+constexpr int kExitUsage = 2;
+
+void log_error(std::string_view msg, std::string_view detail) {
+  auto line = server::log::line("error", msg);
+  line.str("error", detail);
+  server::log::emit(line);
+}
+
+// SIGINT and SIGTERM are taken by one thread with sigwait, never by an
+// asynchronous handler, so that stopping the server is ordinary code.
+// Blocked before any other thread starts, so every thread inherits the mask.
+sigset_t shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  return set;
+}
+
+// Waits for SIGINT/SIGTERM and stops `http`, whose listen loop may not have
+// started yet when the signal arrives.
+void stop_on_signal(httplib::Server& http, const std::atomic<bool>& listen_returned) {
+  const sigset_t set = shutdown_signals();
+  int signal = 0;
+  sigwait(&set, &signal);
+  if (listen_returned) return;
+  auto line = server::log::line("info", "shutting down");
+  line.str("signal", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  server::log::emit(line);
+  while (!listen_returned) {
+    if (http.is_running()) {
+      http.stop();
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const server::config_result parsed =
+      server::parse_config(argc, argv, [](const char* name) { return std::getenv(name); });
+  if (parsed.help) {
+    std::fputs(server::usage().c_str(), stdout);
+    return 0;
+  }
+  if (!parsed.cfg) {
+    std::fprintf(stderr, "clickref-server: %s\n(see clickref-server --help)\n", parsed.error.c_str());
+    return kExitUsage;
+  }
+  const server::config& cfg = *parsed.cfg;
+
+  std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up is an error return, not a death
+  const sigset_t signals = shutdown_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::vector<std::string_view> secrets(cfg.secrets.begin(), cfg.secrets.end());
+  clickref::verify_options verify;
+  verify.tolerance_s = cfg.tolerance_s;
+  auto verifier = clickref::verifier::create(secrets.data(), secrets.size(), verify);
+  if (!verifier) {
+    log_error("bad STRIPE_WEBHOOK_SECRET", clickref::status_name(verifier.error()));
+    return kExitUsage;
+  }
+  std::optional<server::postback_target> forward;
+  if (!cfg.postback_base.empty()) {
+    forward.emplace(cfg.postback_base, cfg.postback_params);
+    if (const clickref_status s = forward->check(); s != CLICKREF_OK) {
+      log_error("bad --postback-base or --postback-param", clickref::status_name(s));
+      return kExitUsage;
+    }
+  }
+
+  std::unique_ptr<server::store> db;
+  try {
+    // One connection per request worker, and one for the postback worker.
+    db = std::make_unique<server::store>(cfg.db_path, static_cast<size_t>(cfg.workers) + 1);
+  } catch (const server::sqlite::error& e) {
+    log_error("cannot open the database", e.what());
+    return 1;
+  }
+  std::unique_ptr<server::postback_worker> postbacks;
+  if (forward) {
+    server::retry_policy retry;
+    retry.first_delay_ms = cfg.postback_retry_ms;
+    retry.max_attempts = cfg.postback_max_attempts;
+    postbacks = std::make_unique<server::postback_worker>(*db, retry);
+  }
+  const server::site pages(cfg.payment_hosts);
+  const server::webhook_receiver webhooks(std::move(*verifier), *db, forward, [&postbacks] {
+    if (postbacks) postbacks->wake();
+  });
+
+  httplib::Server http;
+  const int workers = cfg.workers;
+  http.new_task_queue = [workers] { return new httplib::ThreadPool(static_cast<size_t>(workers)); };
+  const server::app app{pages, *db, webhooks};
+  server::add_routes(http, app);
+
+  // Two departures from httplib 0.11's socket defaults. Its backlog of 5 is
+  // compiled into Debian's library, and a burst of deliveries overflows it
+  // (the kernel then resets connections), so the socket is listened on again
+  // with the system's maximum once bound. And SO_REUSEADDR (rebind at once
+  // after a restart) replaces its SO_REUSEPORT, which would let a second
+  // server take the same port without an error.
+  int listen_socket = -1;
+  http.set_socket_options([&listen_socket](int sock) {
+    const int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_socket = sock;
+  });
+  int port = cfg.listen_port;
+  const bool bound = port == 0 ? (port = http.bind_to_any_port(cfg.listen_host)) > 0
+                               : http.bind_to_port(cfg.listen_host, port);
+  if (!bound) {
+    log_error("cannot listen", cfg.listen_host + ":" + std::to_string(cfg.listen_port));
+    return 1;
+  }
+  if (listen(listen_socket, SOMAXCONN) != 0)
+    log_error("cannot raise the listen backlog", std::strerror(errno));
+  const bool ipv6 = cfg.listen_host.find(':') != std::string::npos;
+  auto ready = server::log::line("info", "listening");
+  ready.str("address", (ipv6 ? "[" + cfg.listen_host + "]" : cfg.listen_host) + ":" + std::to_string(port))
+      .str("db", cfg.db_path)
+      .num("secrets", static_cast<int64_t>(cfg.secrets.size()))
+      .num("workers", workers)
+      .str("postbacks", forward ? cfg.postback_base : std::string("off"));
+  server::log::emit(ready);
+
+  std::atomic<bool> listen_returned{false};
+  std::thread signal_thread(stop_on_signal, std::ref(http), std::cref(listen_returned));
+  const bool clean = http.listen_after_bind();  // returns once stopped, in-flight requests answered
+  listen_returned = true;
+  pthread_kill(signal_thread.native_handle(), SIGTERM);  // releases sigwait if no signal came
+  signal_thread.join();
+  postbacks.reset();  // lets a delivery in flight finish
+  db.reset();
+  auto bye = server::log::line(clean ? "info" : "error", "stopped");
+  server::log::emit(bye);
+  return clean ? 0 : 1;
+}

@@ -1,0 +1,50 @@
+// The merchant's pages: a landing page and a pricing page whose payment
+// links must carry the visitor's click id to Stripe.
+//
+// The pages are served twice over, on purpose: the server rewrites their
+// payment links with clickref's streaming HTML rewriter, and they also carry
+// the seed's two browser snippets (keep the click id in a cookie and in
+// localStorage; set client_reference_id on buy.stripe.com links), so either
+// path alone gets the id to Stripe.
+#pragma once
+
+#include <clickref/clickref.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace server {
+
+enum class page { landing, pricing };
+
+// Receives the page's bytes; returns false when the client has gone away.
+using page_writer = std::function<bool(std::string_view)>;
+
+// The status render() returns when the writer refused bytes. It is outside
+// clickref's range: clickref passes a sink's status through unchanged.
+constexpr clickref_status kClientGone = 1000;
+
+class site {
+ public:
+  // `custom_hosts`: Stripe custom domains for payment links, besides
+  // buy.stripe.com; the pricing page shows a link on each.
+  explicit site(std::vector<std::string> custom_hosts);
+
+  // Writes page `p`. When `click_id` is not empty, every payment link and
+  // the pricing table carry it (the id must be one clickref_click_id_valid
+  // accepts). Returns CLICKREF_OK, the rewriter's status, or kClientGone.
+  clickref_status render(page p, std::string_view click_id, const page_writer& write) const;
+
+ private:
+  std::vector<std::string> hosts_;  // buy.stripe.com, then the custom ones
+  std::vector<const char*> host_data_;
+  std::vector<size_t> host_lens_;
+  // Each page as the pieces a template engine would produce one after the
+  // other; they reach the rewriter as separate chunks.
+  std::vector<std::string> landing_;
+  std::vector<std::string> pricing_;
+};
+
+}  // namespace server

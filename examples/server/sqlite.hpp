@@ -1,0 +1,134 @@
+// A thin C++ layer over SQLite: connections with cached prepared
+// statements, IMMEDIATE transactions, and a pool that hands one connection to
+// one thread at a time. SQLite failures are thrown as sqlite::error; the HTTP
+// layer turns them into 500 responses.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace server::sqlite {
+
+class error : public std::runtime_error {
+ public:
+  error(const std::string& what, int code) : std::runtime_error(what), code_(code) {}
+  int code() const noexcept { return code_; }
+
+ private:
+  int code_;
+};
+
+// One use of a prepared statement: bind, step through the rows, and on
+// destruction the statement is reset for the next use. Parameters and
+// columns are numbered as SQLite numbers them (parameters from 1, columns
+// from 0).
+class statement {
+ public:
+  statement(sqlite3_stmt* stmt, sqlite3* db) noexcept : stmt_(stmt), db_(db) {}
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  ~statement();
+
+  statement& bind(int index, std::string_view value);
+  statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  statement& bind(int index, int64_t value);
+  statement& bind(int index, const std::optional<std::string>& value);  // NULL when absent
+  statement& bind(int index, const std::optional<int64_t>& value);      // NULL when absent
+
+  // Advances to the next row: true when there is one, false when done.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+
+  std::optional<std::string> text(int column) const;  // nullopt for NULL
+  int64_t integer(int column) const;
+  std::optional<int64_t> nullable_integer(int column) const;
+
+ private:
+  sqlite3_stmt* stmt_;
+  sqlite3* db_;
+};
+
+class connection {
+ public:
+  // Opens (creating if needed) the database at `path` (":memory:" for a
+  // private in-memory database) with a busy timeout, foreign keys on and
+  // synchronous=FULL.
+  explicit connection(const std::string& path);
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+  ~connection();
+
+  // Runs one or more statements that return no rows.
+  void exec(const char* sql);
+  // The statement for `sql`, prepared on first use and cached. `sql` must be
+  // a string with static storage: the cache is keyed by its address.
+  statement prepare(const char* sql);
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  int64_t changes() const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;
+};
+
+// BEGIN IMMEDIATE … COMMIT. IMMEDIATE takes the write lock up front (waiting
+// under the busy timeout), so a transaction never fails half-way with
+// SQLITE_BUSY when it upgrades from reading to writing. Rolls back unless
+// commit() was called.
+class transaction {
+ public:
+  explicit transaction(connection& db);
+  transaction(const transaction&) = delete;
+  transaction& operator=(const transaction&) = delete;
+  ~transaction();
+  void commit();
+
+ private:
+  connection& db_;
+  bool open_ = true;
+};
+
+// A fixed set of connections to one database, each lent to one thread at a
+// time.
+class pool {
+ public:
+  pool(const std::string& path, size_t size);
+
+  class lease {
+   public:
+    lease(pool& owner, std::unique_ptr<connection> conn) noexcept : owner_(&owner), conn_(std::move(conn)) {}
+    lease(lease&&) noexcept = default;
+    lease& operator=(lease&&) = delete;
+    lease(const lease&) = delete;
+    ~lease();
+    connection& operator*() const noexcept { return *conn_; }
+    connection* operator->() const noexcept { return conn_.get(); }
+
+   private:
+    pool* owner_;
+    std::unique_ptr<connection> conn_;
+  };
+
+  // Waits until a connection is free.
+  lease acquire();
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable returned_;
+  std::vector<std::unique_ptr<connection>> idle_;
+};
+
+}  // namespace server::sqlite

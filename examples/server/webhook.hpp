@@ -1,0 +1,51 @@
+// POST /stripe/postback: one Stripe webhook delivery, verified, converted
+// and recorded — everything but the HTTP plumbing.
+#pragma once
+
+#include "postback_url.hpp"
+#include "store.hpp"
+
+#include <clickref/signature.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace server {
+
+struct webhook_reply {
+  int http_status = 200;
+  std::string body;  // JSON
+  // For the request's log line.
+  std::string event_id;
+  std::string outcome;  // recorded, duplicate, ignored, rejected, failed
+  std::string detail;   // the status name, or the storage error
+};
+
+class webhook_receiver {
+ public:
+  // `forward`: where approved attributed sales are forwarded (nullopt: not
+  // at all). `postback_queued` is called after a postback was queued.
+  webhook_receiver(clickref::verifier verifier, store& db, std::optional<postback_target> forward,
+                   std::function<void()> postback_queued);
+
+  // Handles one delivery: the raw body exactly as received and the
+  // Stripe-Signature header.
+  //   200  recorded, or a repeated event id (nothing changes), or an event
+  //        type that yields no conversion (ignored)
+  //   400  {"error":"CLICKREF_E_…"}: a signature that does not verify or a
+  //        body that is not a Stripe event; nothing is stored
+  //   500  the database failed; Stripe will deliver again
+  webhook_reply receive(std::string_view body, std::string_view signature_header) const;
+
+ private:
+  webhook_reply record(const clickref_conversion& c) const;
+
+  clickref::verifier verifier_;
+  store& db_;
+  std::optional<postback_target> forward_;
+  std::function<void()> postback_queued_;
+};
+
+}  // namespace server

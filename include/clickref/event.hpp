@@ -1,0 +1,311 @@
+// clickref/event.hpp — Stripe events and the conversions they yield, C++ API.
+//
+// The C equivalents are clickref_event_parse, clickref_event_conversion,
+// clickref_conversion_to_json, clickref_format_amount and
+// clickref_postback_url in clickref.h; the rules are the same.
+//
+//   clickref::event_parser parser;          // one per thread, reused
+//   clickref::event ev;                     // reused too: its memory is kept
+//   if (status s = parser.parse(body, ev); s != CLICKREF_OK) return s;
+//   auto c = clickref::to_conversion(ev);
+//   if (!c) return c.error();               // CLICKREF_E_UNSUPPORTED_EVENT: nothing to record
+//   upsert(c->dedupe_key, *c);
+//
+// Every string_view below borrows from the event it came from: it stays
+// valid until that event is destroyed, moved from, or parsed into again.
+#pragma once
+
+#include <clickref/status.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace clickref {
+
+// ---------------------------------------------------------------- typed views of data.object
+
+// One entry of a Stripe object's `metadata`.
+struct metadata_entry {
+  std::string_view key;
+  std::string_view value;
+};
+
+// A Stripe object's `metadata`, sorted by key. Keys are unique: the parser
+// rejects an object whose metadata repeats one.
+class metadata_view {
+ public:
+  metadata_view() noexcept = default;
+  metadata_view(const metadata_entry* sorted, size_t size) noexcept : entries_(sorted), size_(size) {}
+
+  const metadata_entry* begin() const noexcept { return entries_; }
+  const metadata_entry* end() const noexcept { return entries_ + size_; }
+  size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+
+  // The value stored under `key`, or nullopt when there is none.
+  CLICKREF_API std::optional<std::string_view> find(std::string_view key) const noexcept;
+
+ private:
+  const metadata_entry* entries_ = nullptr;
+  size_t size_ = 0;
+};
+
+// The fields of a Checkout Session (`"object": "checkout.session"`) that
+// attribution needs. nullopt is an absent or null field. Expandable fields
+// (payment_intent, customer, …) hold the id whether Stripe sent the id or
+// the expanded object.
+struct checkout_session_view {
+  std::string_view id;
+  std::string_view mode;                   // "payment", "subscription" or "setup"
+  std::string_view payment_status;         // "paid", "unpaid" or "no_payment_required"
+  std::optional<std::string_view> status;  // "open", "complete" or "expired"
+  std::optional<std::string_view> client_reference_id;
+  // Present unless mode is "setup" (the parser rejects a session that takes
+  // payment without them). Currency as Stripe sends it: lower-case ISO 4217.
+  std::optional<int64_t> amount_total;
+  std::optional<int64_t> amount_subtotal;
+  std::optional<std::string_view> currency;
+  std::optional<std::string_view> customer_details_email;  // customer_details.email
+  std::optional<std::string_view> customer_email;          // the e-mail the session was created with
+  std::optional<std::string_view> payment_intent;
+  std::optional<std::string_view> payment_link;
+  std::optional<std::string_view> subscription;
+  std::optional<std::string_view> invoice;
+  std::optional<std::string_view> customer;
+  std::optional<int64_t> amount_discount;  // total_details.amount_discount
+  std::optional<int64_t> amount_tax;       // total_details.amount_tax
+  metadata_view metadata;
+};
+
+// The fields of a Charge (`"object": "charge"`) that attribution needs.
+struct charge_view {
+  std::string_view id;
+  int64_t amount = 0;
+  std::optional<int64_t> amount_captured;  // absent before API version 2020-08-27
+  int64_t amount_refunded = 0;
+  std::string_view currency;                       // lower-case ISO 4217, as Stripe sends it
+  std::optional<std::string_view> payment_intent;  // absent on charges older than PaymentIntents
+  std::optional<std::string_view> invoice;
+  std::optional<std::string_view> customer;
+  std::optional<std::string_view> billing_details_email;  // billing_details.email
+  std::optional<std::string_view> receipt_email;
+  std::optional<std::string_view> status;  // "succeeded", "pending" or "failed"
+  std::optional<bool> paid;
+  std::optional<bool> refunded;
+  metadata_view metadata;
+};
+
+// The fields of a Dispute (`"object": "dispute"`) that attribution needs.
+struct dispute_view {
+  std::string_view id;
+  int64_t amount = 0;
+  std::string_view currency;
+  std::optional<std::string_view> charge;
+  std::optional<std::string_view> payment_intent;
+};
+
+// ---------------------------------------------------------------- events
+
+namespace detail {
+struct event_state;
+struct event_access;
+}  // namespace detail
+
+// A parsed Stripe Event (API v1 "snapshot" event). It owns a copy of the
+// payload and everything its views point to. Default-constructed or after
+// a failed parse it is empty: every accessor returns an empty value.
+class CLICKREF_API event {
+ public:
+  event() noexcept;
+  event(event&&) noexcept;
+  event& operator=(event&&) noexcept;
+  ~event();
+
+  // False until a parse into this event succeeds.
+  bool has_value() const noexcept;
+
+  std::string_view id() const noexcept;    // "evt_…"
+  std::string_view type() const noexcept;  // "checkout.session.completed", …
+  int64_t created() const noexcept;        // seconds since the epoch
+  bool livemode() const noexcept;
+  std::optional<std::string_view> api_version() const noexcept;
+  std::optional<std::string_view> account() const noexcept;  // Connect events only
+  // `request.id`, or the whole of `request` in events older than API version
+  // 2017-05-25, where it is a bare string. nullopt for automatic events.
+  std::optional<std::string_view> request_id() const noexcept;
+  std::optional<std::string_view> idempotency_key() const noexcept;
+
+  // data.object's `object` ("checkout.session", "charge", "invoice", …) and `id`.
+  std::string_view object_type() const noexcept;
+  std::optional<std::string_view> object_id() const noexcept;
+
+  // The typed view of data.object, or nullptr when it is another object.
+  const checkout_session_view* checkout_session() const noexcept;
+  const charge_view* charge() const noexcept;
+  const dispute_view* dispute() const noexcept;
+
+  // The event's own copy of the payload, byte for byte.
+  std::string_view payload() const noexcept;
+
+ private:
+  friend class event_parser;
+  friend struct detail::event_access;
+  std::unique_ptr<detail::event_state> state_;
+};
+
+// Parses Stripe events. It keeps its working memory between calls, so reuse
+// one per thread; it is not thread-safe itself. (Memory grown for a payload
+// over 1 MiB is released after that parse.)
+class CLICKREF_API event_parser {
+ public:
+  event_parser() noexcept;
+  event_parser(event_parser&&) noexcept;
+  event_parser& operator=(event_parser&&) noexcept;
+  ~event_parser();
+
+  // Parses `payload` into `out`, reusing out's memory. `out` is empty unless
+  // this returns CLICKREF_OK — a failed parse never leaves part of an event.
+  //   CLICKREF_E_JSON           not JSON: malformed, truncated, empty, a NUL
+  //                             byte, invalid UTF-8 or a bad escape
+  //   CLICKREF_E_JSON_TOO_DEEP  nested deeper than 64 arrays and objects
+  //   CLICKREF_E_NOT_AN_EVENT   JSON, but not a v1 Event: no "object": "event"
+  //                             (a v2 thin event has "v2.core.event"), or no
+  //                             id, type, created, livemode or data.object
+  //   CLICKREF_E_BAD_FIELD      a field clickref reads has the wrong JSON type,
+  //                             a number beyond int64, an impossible value
+  //                             (currency not three letters, data.object not
+  //                             the object the type implies, a paying session
+  //                             without amount_total or currency), or appears
+  //                             twice in its object (duplicate keys are
+  //                             rejected, never resolved first- or last-wins);
+  //                             also a number anywhere beyond 64 bits
+  //   CLICKREF_E_INVALID_ARGUMENT  a payload of 4 GiB or more
+  // `err`, when given, also receives the byte offset of the problem when it
+  // is known (invalid UTF-8, bad numbers).
+  status parse(std::string_view payload, event& out, clickref_error* err = nullptr);
+
+  // The same, into a new event.
+  result<event> parse(std::string_view payload, clickref_error* err = nullptr);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// Parses one event with a parser of its own: simple, but a reused
+// event_parser avoids setting one up for each call.
+CLICKREF_API result<event> parse_event(std::string_view payload, clickref_error* err = nullptr);
+
+// ---------------------------------------------------------------- conversions
+
+enum class conversion_status : int32_t {
+  approved = CLICKREF_CONVERSION_APPROVED,
+  pending = CLICKREF_CONVERSION_PENDING,
+  declined = CLICKREF_CONVERSION_DECLINED,
+  reversed = CLICKREF_CONVERSION_REVERSED,
+};
+
+enum class click_id_source : int32_t {
+  none = CLICKREF_CLICK_ID_NONE,
+  client_reference_id = CLICKREF_CLICK_ID_CLIENT_REFERENCE_ID,
+  metadata = CLICKREF_CLICK_ID_METADATA,
+};
+
+// The record an affiliate dashboard keeps per purchase; the C struct
+// clickref_conversion field for field. Optional fields are nullopt when
+// absent (never empty strings).
+struct conversion {
+  std::string_view event_id;
+  std::string_view event_type;
+  std::string_view object_id;
+  std::optional<std::string_view> click_id;
+  std::string_view order_id;  // payment_intent when there is one, else object_id
+  std::optional<std::string_view> payment_intent;
+  std::optional<std::string_view> payment_link;
+  std::optional<std::string_view> customer_email;
+  std::string_view currency;    // upper-case ISO 4217
+  std::string_view dedupe_key;  // payment_intent, else invoice, else object_id
+  int64_t amount = 0;           // minor units, as Stripe sends them
+  int64_t created = 0;          // event.created
+  conversion_status status = conversion_status::approved;
+  bool livemode = false;
+  click_id_source source = click_id_source::none;
+  bool click_id_valid = false;  // click_id matches Stripe's [A-Za-z0-9_-]{1,200}
+};
+
+struct conversion_options {
+  // The metadata key that carries the click id when the object has no
+  // client_reference_id (charges never do). Set it on the PaymentIntent
+  // (payment_intent_data.metadata) and Stripe copies it to the charge.
+  std::string_view metadata_key = "click_id";
+};
+
+// Maps the event to its conversion (the table in clickref.h):
+//   checkout.session.completed          paid, no_payment_required → approved;
+//                                       unpaid → pending       amount_total
+//   checkout.session.async_payment_succeeded → approved        amount_total
+//   checkout.session.async_payment_failed    → declined        amount_total
+//   charge.succeeded                    approved   amount_captured if > 0, else amount
+//   charge.refunded                     reversed   amount_refunded
+//   charge.dispute.created              reversed   the dispute's amount
+// The click id is the session's client_reference_id when non-empty, else
+// metadata[options.metadata_key] when non-empty (charges: metadata only;
+// disputes: none). An id Stripe would not accept is still reported, with
+// click_id_valid false.
+// CLICKREF_E_UNSUPPORTED_EVENT for every other type, for sessions in setup
+// mode, for a session with a payment_status Stripe has not documented, and
+// for an empty event.
+CLICKREF_API result<conversion> to_conversion(const event& ev, const conversion_options& options = {});
+
+// Appends the conversion as one JSON object, without a newline:
+//   {"event_id":…,"event_type":…,"livemode":…,"created":…,"status":"approved",
+//    "click_id":…,"click_id_source":"client_reference_id"|"metadata"|null,
+//    "click_id_valid":…,"order_id":…,"object_id":…,"payment_intent":…,
+//    "payment_link":…,"customer_email":…,"amount":…,"amount_decimal":"49.00",
+//    "currency":…,"dedupe_key":…}
+// Absent optional strings are null. Strings are escaped for any bytes: invalid
+// UTF-8 becomes U+FFFD. CLICKREF_E_INVALID_ARGUMENT (and nothing appended)
+// for a status or source outside the enums, or a currency that is not three
+// ASCII letters.
+CLICKREF_API status append_json(const conversion& c, std::string& out);
+CLICKREF_API result<std::string> to_json(const conversion& c);
+
+// Appends `s` as a JSON string literal, quotes included: `"` `\` and control
+// characters escaped, invalid UTF-8 replaced by U+FFFD (one per maximal
+// invalid subsequence, as the WHATWG decoder does). For writing records
+// beside to_json's with the same escaping.
+CLICKREF_API void append_json_string(std::string& out, std::string_view s);
+
+// Appends `amount` (minor units) as a decimal string with Stripe's exponent
+// for `currency` (three ASCII letters, any case): 0 decimals for BIF CLP DJF
+// GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF, 3 for BHD JOD KWD OMR
+// TND, 2 for every other currency (ISK included: Stripe sends it ×100).
+// Negative amounts keep their sign; INT64_MIN is exact. CLICKREF_E_INVALID_ARGUMENT
+// (and nothing appended) for a malformed currency.
+CLICKREF_API status append_amount(int64_t amount, std::string_view currency, std::string& out);
+CLICKREF_API result<std::string> format_amount(int64_t amount, std::string_view currency);
+
+// Appends a Tracknow server-to-server postback URL:
+//   <base>?click_id=…&order_id=…&amount=<decimal>&currency=<ISO>&<extra_query>
+// Values are percent-encoded as encodeURIComponent does. When base already
+// has a query the parameters follow it after `&` (after nothing when it ends
+// in `?` or `&`); a fragment in base stays at the end. extra_query
+// ("campaign_id=7&goal=sale") is appended as given, so encode its values
+// yourself.
+//   CLICKREF_E_NOT_FOUND      the conversion has no click id: a postback
+//                             without one cannot be attributed
+//   CLICKREF_E_INVALID_URL    base is not an http(s) URL, or base or
+//                             extra_query holds a space, a control or
+//                             non-ASCII byte (or extra_query a `#`)
+//   CLICKREF_E_INVALID_ARGUMENT  the currency is not three ASCII letters
+// Nothing is appended on failure.
+CLICKREF_API status append_postback_url(const conversion& c, std::string_view base,
+                                        std::string_view extra_query, std::string& out);
+CLICKREF_API result<std::string> postback_url(const conversion& c, std::string_view base,
+                                              std::string_view extra_query = {});
+
+}  // namespace clickref

@@ -1,0 +1,367 @@
+// The Stripe shapes clickref reads: the Event envelope, and Checkout
+// Sessions, Charges and Disputes in data.object (docs.stripe.com/api).
+#include "event_reader.hpp"
+
+#include "currency.hpp"
+#include "json_members.hpp"
+
+#include <algorithm>
+
+namespace clickref::detail {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+enum envelope_key : size_t {
+  e_id,
+  e_object,
+  e_type,
+  e_created,
+  e_livemode,
+  e_api_version,
+  e_account,
+  e_request,
+  e_data,
+  e_count
+};
+constexpr key_table<e_count> kEnvelopeKeys("id", "object", "type", "created", "livemode", "api_version",
+                                           "account", "request", "data");
+
+// The members of every object kind clickref reads, in one table: data.object's
+// type is only known once its "object" member has been found, wherever it is.
+enum object_key : size_t {
+  o_object,
+  o_id,
+  o_client_reference_id,
+  o_amount_total,
+  o_amount_subtotal,
+  o_currency,
+  o_customer_details,
+  o_customer_email,
+  o_payment_status,
+  o_status,
+  o_mode,
+  o_payment_intent,
+  o_payment_link,
+  o_subscription,
+  o_invoice,
+  o_customer,
+  o_metadata,
+  o_total_details,
+  o_amount,
+  o_amount_captured,
+  o_amount_refunded,
+  o_billing_details,
+  o_receipt_email,
+  o_paid,
+  o_refunded,
+  o_charge,
+  o_count
+};
+constexpr key_table<o_count> kObjectKeys("object", "id", "client_reference_id", "amount_total",
+                                         "amount_subtotal", "currency", "customer_details", "customer_email",
+                                         "payment_status", "status", "mode", "payment_intent", "payment_link",
+                                         "subscription", "invoice", "customer", "metadata", "total_details",
+                                         "amount", "amount_captured", "amount_refunded", "billing_details",
+                                         "receipt_email", "paid", "refunded", "charge");
+
+constexpr key_table<1> kDataKeys("object");
+constexpr key_table<1> kIdKey("id");
+constexpr key_table<1> kEmailKey("email");
+constexpr key_table<2> kRequestKeys("id", "idempotency_key");
+enum total_details_key : size_t { t_amount_discount, t_amount_tax, t_count };
+constexpr key_table<t_count> kTotalDetailsKeys("amount_discount", "amount_tax");
+
+object_kind kind_of(std::string_view object_type) {
+  if (object_type == "checkout.session") return object_kind::checkout_session;
+  if (object_type == "charge") return object_kind::charge;
+  if (object_type == "dispute") return object_kind::dispute;
+  return object_kind::other;
+}
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// The object an event type carries in data.object, when it is one clickref
+// reads: Stripe names events after their object.
+std::optional<object_kind> kind_for_type(std::string_view type) {
+  if (starts_with(type, "checkout.session.")) return object_kind::checkout_session;
+  if (starts_with(type, "charge.dispute.")) return object_kind::dispute;
+  if (starts_with(type, "charge.refund.")) return std::nullopt;  // carries a refund
+  if (starts_with(type, "charge.")) return object_kind::charge;
+  return std::nullopt;
+}
+
+// Reads fields into the event state. Each reader leaves its output empty for
+// an absent or null member; the first problem met is the one reported, and
+// readers called after it change nothing that matters (the parse fails).
+class event_reader {
+ public:
+  explicit event_reader(event_state& st) : st_(st) {}
+
+  status read(element root) {
+    object envelope;
+    if (root.get_object().get(envelope) != simdjson::SUCCESS) return CLICKREF_E_NOT_AN_EVENT;
+    read_envelope(envelope);
+    return error_;
+  }
+
+ private:
+  void read_envelope(object envelope) {
+    const members<e_count> m(envelope, kEnvelopeKeys);
+    // "object": "event" tells an Event from other JSON (a v2 thin event says
+    // "v2.core.event" and has no data.object).
+    std::string_view object_type;
+    if (m[e_object].repeated) return fail(CLICKREF_E_BAD_FIELD);
+    if (!m[e_object].present || m[e_object].value.get_string().get(object_type) != simdjson::SUCCESS ||
+        object_type != "event") {
+      return fail(CLICKREF_E_NOT_AN_EVENT);
+    }
+    std::optional<std::string_view> id, type;
+    std::optional<int64_t> created;
+    std::optional<bool> livemode;
+    string(m[e_id], id);
+    string(m[e_type], type);
+    integer(m[e_created], created);
+    boolean(m[e_livemode], livemode);
+    st_.id = require_non_empty(id, CLICKREF_E_NOT_AN_EVENT);
+    st_.type = require_non_empty(type, CLICKREF_E_NOT_AN_EVENT);
+    st_.created = require(created, CLICKREF_E_NOT_AN_EVENT);
+    st_.livemode = require(livemode, CLICKREF_E_NOT_AN_EVENT);
+    string(m[e_api_version], st_.api_version);
+    string(m[e_account], st_.account);
+    request(m[e_request]);
+
+    object data, data_object;
+    if (!required_object(m[e_data], CLICKREF_E_NOT_AN_EVENT, data)) return;
+    if (!required_object(members<1>(data, kDataKeys)[0], CLICKREF_E_NOT_AN_EVENT, data_object)) return;
+    read_data_object(data_object);
+  }
+
+  // `request` is {"id", "idempotency_key"}, or before API version 2017-05-25
+  // the request id as a bare string.
+  void request(const member& m) {
+    if (!m.absent_or_null() && m.value.is_string()) return string(m, st_.request_id);
+    object request;
+    if (!optional_object(m, request)) return;
+    const members<2> r(request, kRequestKeys);
+    string(r[0], st_.request_id);
+    string(r[1], st_.idempotency_key);
+  }
+
+  void read_data_object(object data_object) {
+    const members<o_count> m(data_object, kObjectKeys);
+    std::optional<std::string_view> object_type;
+    string(m[o_object], object_type);
+    st_.object_type = object_type.value_or(std::string_view());
+    string(m[o_id], st_.object_id);
+    st_.kind = kind_of(st_.object_type);
+    if (const auto expected = kind_for_type(st_.type); expected && *expected != st_.kind) {
+      return fail(CLICKREF_E_BAD_FIELD);
+    }
+    switch (st_.kind) {
+      case object_kind::checkout_session:
+        return session(m);
+      case object_kind::charge:
+        return charge(m);
+      case object_kind::dispute:
+        return dispute(m);
+      case object_kind::other:
+        return;
+    }
+  }
+
+  void session(const members<o_count>& m) {
+    checkout_session_view& s = st_.session;
+    s.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
+    std::optional<std::string_view> mode, payment_status;
+    string(m[o_mode], mode);
+    string(m[o_payment_status], payment_status);
+    s.mode = require(mode, CLICKREF_E_BAD_FIELD);
+    s.payment_status = require(payment_status, CLICKREF_E_BAD_FIELD);
+    string(m[o_status], s.status);
+    string(m[o_client_reference_id], s.client_reference_id);
+    integer(m[o_amount_total], s.amount_total);
+    integer(m[o_amount_subtotal], s.amount_subtotal);
+    currency(m[o_currency], s.currency);
+    nested_string(m[o_customer_details], kEmailKey, s.customer_details_email);
+    string(m[o_customer_email], s.customer_email);
+    id(m[o_payment_intent], s.payment_intent);
+    id(m[o_payment_link], s.payment_link);
+    id(m[o_subscription], s.subscription);
+    id(m[o_invoice], s.invoice);
+    id(m[o_customer], s.customer);
+    total_details(m[o_total_details], s);
+    metadata(m[o_metadata], s.metadata);
+    // Sessions that take payment always have both; only setup sessions lack them.
+    if (s.mode != "setup" && (!s.amount_total || !s.currency)) fail(CLICKREF_E_BAD_FIELD);
+  }
+
+  void charge(const members<o_count>& m) {
+    charge_view& c = st_.charge;
+    c.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
+    std::optional<int64_t> amount, amount_refunded;
+    std::optional<std::string_view> currency_code;
+    integer(m[o_amount], amount);
+    integer(m[o_amount_refunded], amount_refunded);
+    currency(m[o_currency], currency_code);
+    c.amount = require(amount, CLICKREF_E_BAD_FIELD);
+    c.amount_refunded = require(amount_refunded, CLICKREF_E_BAD_FIELD);
+    c.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    integer(m[o_amount_captured], c.amount_captured);
+    id(m[o_payment_intent], c.payment_intent);
+    id(m[o_invoice], c.invoice);
+    id(m[o_customer], c.customer);
+    nested_string(m[o_billing_details], kEmailKey, c.billing_details_email);
+    string(m[o_receipt_email], c.receipt_email);
+    string(m[o_status], c.status);
+    boolean(m[o_paid], c.paid);
+    boolean(m[o_refunded], c.refunded);
+    metadata(m[o_metadata], c.metadata);
+  }
+
+  void dispute(const members<o_count>& m) {
+    dispute_view& d = st_.dispute;
+    d.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
+    std::optional<int64_t> amount;
+    std::optional<std::string_view> currency_code;
+    integer(m[o_amount], amount);
+    currency(m[o_currency], currency_code);
+    d.amount = require(amount, CLICKREF_E_BAD_FIELD);
+    d.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    id(m[o_charge], d.charge);
+    id(m[o_payment_intent], d.payment_intent);
+  }
+
+  // ------------------------------------------------------------ field readers
+
+  void string(const member& m, std::optional<std::string_view>& out) {
+    if (!usable(m)) return;
+    std::string_view s;
+    if (m.value.get_string().get(s) != simdjson::SUCCESS) return fail(CLICKREF_E_BAD_FIELD);
+    out = st_.keep(s);
+  }
+
+  // Integers only: Stripe sends amounts and times as integers, so a
+  // fraction, an exponent or a value beyond int64 is not one of its fields.
+  void integer(const member& m, std::optional<int64_t>& out) {
+    if (!usable(m)) return;
+    int64_t value = 0;
+    if (m.value.type() != element_type::INT64 || m.value.get_int64().get(value) != simdjson::SUCCESS) {
+      return fail(CLICKREF_E_BAD_FIELD);
+    }
+    out = value;
+  }
+
+  void boolean(const member& m, std::optional<bool>& out) {
+    if (!usable(m)) return;
+    bool value = false;
+    if (m.value.get_bool().get(value) != simdjson::SUCCESS) return fail(CLICKREF_E_BAD_FIELD);
+    out = value;
+  }
+
+  // An expandable field: the id, or the expanded object, whose "id" it takes.
+  void id(const member& m, std::optional<std::string_view>& out) {
+    if (!m.absent_or_null() && m.value.is_string()) return string(m, out);
+    object expanded;
+    if (!optional_object(m, expanded)) return;
+    string(members<1>(expanded, kIdKey)[0], out);
+    if (!out) fail(CLICKREF_E_BAD_FIELD);
+  }
+
+  // The one member `key` names inside the object `m` (customer_details.email).
+  void nested_string(const member& m, const key_table<1>& key, std::optional<std::string_view>& out) {
+    object nested;
+    if (optional_object(m, nested)) string(members<1>(nested, key)[0], out);
+  }
+
+  void total_details(const member& m, checkout_session_view& s) {
+    object totals;
+    if (!optional_object(m, totals)) return;
+    const members<t_count> t(totals, kTotalDetailsKeys);
+    integer(t[t_amount_discount], s.amount_discount);
+    integer(t[t_amount_tax], s.amount_tax);
+  }
+
+  void currency(const member& m, std::optional<std::string_view>& out) {
+    string(m, out);
+    if (!out) return;
+    if (!is_currency_code(*out)) return fail(CLICKREF_E_BAD_FIELD);
+    const std::array<char, 3> upper = upper_currency(*out);
+    st_.currency_upper = st_.keep(std::string_view(upper.data(), upper.size()));
+  }
+
+  // Every value must be a string, as Stripe's always are; a repeated key is
+  // a duplicate of a field clickref reads (a click id, possibly).
+  void metadata(const member& m, metadata_view& out) {
+    object entries;
+    if (!optional_object(m, entries)) return;
+    std::vector<metadata_entry>& kept = st_.metadata;
+    kept.clear();
+    for (simdjson::dom::key_value_pair field : entries) {
+      std::string_view value;
+      if (field.value.get_string().get(value) != simdjson::SUCCESS) return fail(CLICKREF_E_BAD_FIELD);
+      kept.push_back({st_.keep(field.key), st_.keep(value)});
+    }
+    auto by_key = [](const metadata_entry& a, const metadata_entry& b) { return a.key < b.key; };
+    std::sort(kept.begin(), kept.end(), by_key);
+    auto same_key = [](const metadata_entry& a, const metadata_entry& b) { return a.key == b.key; };
+    if (std::adjacent_find(kept.begin(), kept.end(), same_key) != kept.end())
+      return fail(CLICKREF_E_BAD_FIELD);
+    out = metadata_view(kept.data(), kept.size());
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  // Whether there is a value to read: a repeated key fails the parse, an
+  // absent or null member has nothing.
+  bool usable(const member& m) {
+    if (m.repeated) fail(CLICKREF_E_BAD_FIELD);
+    return !m.repeated && !m.absent_or_null();
+  }
+
+  // An object member that may be absent or null: true with `out` set when
+  // it is an object.
+  bool optional_object(const member& m, object& out) {
+    if (!usable(m)) return false;
+    if (m.value.get_object().get(out) != simdjson::SUCCESS) {
+      fail(CLICKREF_E_BAD_FIELD);
+      return false;
+    }
+    return true;
+  }
+
+  bool required_object(const member& m, status if_missing, object& out) {
+    if (!m.repeated && m.absent_or_null()) {
+      fail(if_missing);
+      return false;
+    }
+    return optional_object(m, out);
+  }
+
+  template <class T>
+  T require(const std::optional<T>& value, status if_missing) {
+    if (!value) fail(if_missing);
+    return value.value_or(T{});
+  }
+
+  std::string_view require_non_empty(const std::optional<std::string_view>& value, status if_missing) {
+    if (!value || value->empty()) fail(if_missing);
+    return value.value_or(std::string_view());
+  }
+
+  void fail(status s) {
+    if (error_ == CLICKREF_OK) error_ = s;
+  }
+
+  event_state& st_;
+  status error_ = CLICKREF_OK;
+};
+
+}  // namespace
+
+status read_event(simdjson::dom::element root, event_state& st) { return event_reader(st).read(root); }
+
+}  // namespace clickref::detail

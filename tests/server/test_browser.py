@@ -1,0 +1,95 @@
+"""A real browser walks the visitor's path: headless Chromium (Debian's)
+lands on /?click_id=…, opens /pricing, and every payment link in the DOM it
+renders must carry the click id, with the cookie in its jar.
+
+Run by CTest with CLICKREF_SERVER and CLICKREF_CHROMIUM set.
+"""
+
+import os
+import time
+from contextlib import contextmanager
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from cdp import Chromium
+from harness import Server, hrefs_by_text
+
+CHROMIUM = os.environ.get("CLICKREF_CHROMIUM", "/usr/bin/chromium")
+PAYMENT_HOSTS = {"buy.stripe.com", "pay.acme.test"}
+
+
+@contextmanager
+def chromium(tmp_path):
+    browser = Chromium(CHROMIUM, tmp_path / "profile")
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    # A custom payment domain too: the seed snippet's selector misses it, the server does not.
+    with Server(tmp_path, "--payment-host", "pay.acme.test") as s:
+        yield s
+
+
+def payment_links(html):
+    return [(text, href) for text, href in hrefs_by_text(html)
+            if text != "<stripe-pricing-table>" and href and urlsplit(href).hostname in PAYMENT_HOSTS]
+
+
+def check_pricing_dom(html, click_id):
+    links = payment_links(html)
+    assert [text for text, _ in links] == ["Buy Starter", "Buy Team", "Buy Yearly", "Buy Starter on pay.acme.test"]
+    for text, href in links:
+        assert parse_qs(urlsplit(href).query).get("client_reference_id") == [click_id], (text, href)
+    team = [href for text, href in links if text == "Buy Team"][0]
+    assert parse_qs(urlsplit(team).query)["prefilled_promo_code"] == ["LAUNCH"]
+    assert urlsplit([href for text, href in links if text == "Buy Yearly"][0]).fragment == "yearly"
+    assert ("<stripe-pricing-table>", click_id) in hrefs_by_text(html)
+    others = [href for text, href in hrefs_by_text(html) if (text, href) not in links and text != "<stripe-pricing-table>"]
+    assert others == ["/", "/pricing", "/dashboard", "https://docs.stripe.com/payment-links"]
+
+
+def check_cookie_jar(browser, context, click_id):
+    jar = {c["name"]: c for c in browser.cookies(context)}
+    cookie = jar["tn_click_id"]
+    assert cookie["value"] == click_id
+    assert cookie["path"] == "/"
+    assert cookie["sameSite"] == "Lax"
+    assert cookie["secure"] is True
+    assert abs(cookie["expires"] - (time.time() + 365 * 86400)) < 120
+
+
+def pricing_request_line(server):
+    return [line for line in server.request_lines(2) if line["path"] == "/pricing"][-1]
+
+
+def test_the_browser_carries_the_click_id_to_every_payment_link(server, tmp_path):
+    base = f"http://127.0.0.1:{server.port}"
+    with chromium(tmp_path) as browser:
+        tab, context = browser.open_tab()
+        browser.navigate(tab, base + "/?click_id=aff_browser_1")
+        browser.navigate(tab, base + "/pricing")
+        check_pricing_dom(browser.outer_html(tab), "aff_browser_1")
+        check_cookie_jar(browser, context, "aff_browser_1")
+        stored = browser.send("Runtime.evaluate", {"expression": "localStorage.getItem('tn_click_id')"},
+                              session=tab)["result"]["value"]
+        assert stored == "aff_browser_1"
+    # The browser sent the cookie back: the server rewrote /pricing from it.
+    line = pricing_request_line(server)
+    assert (line["click_id"], line["click_id_from"]) == ("aff_browser_1", "cookie")
+
+
+def test_with_scripts_off_the_server_alone_carries_the_click_id(server, tmp_path):
+    base = f"http://127.0.0.1:{server.port}"
+    with chromium(tmp_path) as browser:
+        tab, context = browser.open_tab()
+        browser.send("Emulation.setScriptExecutionDisabled", {"value": True}, session=tab)
+        browser.navigate(tab, base + "/?click_id=aff_no_js")
+        browser.navigate(tab, base + "/pricing")
+        check_pricing_dom(browser.outer_html(tab), "aff_no_js")
+        check_cookie_jar(browser, context, "aff_no_js")
+    assert pricing_request_line(server)["click_id_from"] == "cookie"

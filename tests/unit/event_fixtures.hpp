@@ -1,0 +1,26 @@
+// The Stripe event fixtures of tests/data/events, and edits to them.
+#pragma once
+
+#include "../catch.hpp"
+#include "test_data.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace clickref::test {
+
+inline std::string event_fixture(const std::string& name) {
+  return read_test_file("events/" + name + ".json");
+}
+
+// `json` with the one occurrence of `from` replaced by `to`; a test whose
+// edit no longer matches its fixture fails instead of testing nothing.
+inline std::string edited(std::string json, std::string_view from, std::string_view to) {
+  const size_t at = json.find(from);
+  REQUIRE(at != std::string::npos);
+  REQUIRE(json.find(from, at + 1) == std::string::npos);
+  json.replace(at, from.size(), to);
+  return json;
+}
+
+}  // namespace clickref::test
