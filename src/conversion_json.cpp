@@ -37,37 +37,38 @@ std::optional<std::optional<std::string_view>> source_name(click_id_source s) {
   return std::nullopt;
 }
 
-// Writes one JSON object's members in order.
+// Writes one JSON object's members in order. Keys are given with their
+// quotes and colon ("\"amount\":"), so that each costs one append.
 class object_writer {
  public:
-  explicit object_writer(std::string& out) : out_(out) { out_ += '{'; }
+  explicit object_writer(std::string& out) : out_(out) {}
 
   // Appends the key; the caller appends the value.
-  std::string& key(std::string_view name) {
-    if (!first_) out_ += ',';
+  std::string& key(std::string_view quoted_key) {
+    out_ += first_ ? '{' : ',';
     first_ = false;
-    out_ += '"';
-    out_ += name;  // clickref's own keys: nothing to escape
-    out_ += "\":";
+    out_ += quoted_key;
     return out_;
   }
 
-  void string(std::string_view name, std::string_view value) { append_json_string(key(name), value); }
+  void string(std::string_view quoted_key, std::string_view value) {
+    append_json_string(key(quoted_key), value);
+  }
 
-  void string_or_null(std::string_view name, std::optional<std::string_view> value) {
+  void string_or_null(std::string_view quoted_key, std::optional<std::string_view> value) {
     if (value) {
-      string(name, *value);
+      string(quoted_key, *value);
     } else {
-      key(name) += "null";
+      key(quoted_key) += "null";
     }
   }
 
-  void boolean(std::string_view name, bool value) { key(name) += value ? "true" : "false"; }
+  void boolean(std::string_view quoted_key, bool value) { key(quoted_key) += value ? "true" : "false"; }
 
-  void integer(std::string_view name, int64_t value) {
+  void integer(std::string_view quoted_key, int64_t value) {
     char digits[24];
     const std::to_chars_result r = std::to_chars(digits, digits + sizeof digits, value);
-    key(name).append(digits, static_cast<size_t>(r.ptr - digits));
+    key(quoted_key).append(digits, static_cast<size_t>(r.ptr - digits));
   }
 
   void close() { out_ += '}'; }
@@ -83,29 +84,38 @@ status append_json(const conversion& c, std::string& out) {
   // Everything that can fail is checked before anything is appended.
   const std::string_view status_text = status_name(c.status);
   const auto source = source_name(c.source);
-  if (status_text.empty() || !source || !detail::is_currency_code(c.currency)) return CLICKREF_E_INVALID_ARGUMENT;
+  if (status_text.empty() || !source || !detail::is_currency_code(c.currency))
+    return CLICKREF_E_INVALID_ARGUMENT;
   const std::array<char, 3> currency = detail::upper_currency(c.currency);
 
+  // One allocation at most: the keys, numbers and punctuation take under
+  // 400 bytes; escaping may still grow the strings.
+  size_t strings =
+      c.event_id.size() + c.event_type.size() + c.object_id.size() + c.order_id.size() + c.dedupe_key.size();
+  for (const auto& s : {c.click_id, c.payment_intent, c.payment_link, c.customer_email})
+    strings += s ? s->size() : 0;
+  if (out.capacity() - out.size() < strings + 400) out.reserve(out.size() + strings + 400);
+
   object_writer json(out);
-  json.string("event_id", c.event_id);
-  json.string("event_type", c.event_type);
-  json.boolean("livemode", c.livemode);
-  json.integer("created", c.created);
-  json.string("status", status_text);
-  json.string_or_null("click_id", c.click_id);
-  json.string_or_null("click_id_source", *source);
-  json.boolean("click_id_valid", c.click_id_valid);
-  json.string("order_id", c.order_id);
-  json.string("object_id", c.object_id);
-  json.string_or_null("payment_intent", c.payment_intent);
-  json.string_or_null("payment_link", c.payment_link);
-  json.string_or_null("customer_email", c.customer_email);
-  json.integer("amount", c.amount);
-  json.key("amount_decimal") += '"';
+  json.string("\"event_id\":", c.event_id);
+  json.string("\"event_type\":", c.event_type);
+  json.boolean("\"livemode\":", c.livemode);
+  json.integer("\"created\":", c.created);
+  json.string("\"status\":", status_text);
+  json.string_or_null("\"click_id\":", c.click_id);
+  json.string_or_null("\"click_id_source\":", *source);
+  json.boolean("\"click_id_valid\":", c.click_id_valid);
+  json.string("\"order_id\":", c.order_id);
+  json.string("\"object_id\":", c.object_id);
+  json.string_or_null("\"payment_intent\":", c.payment_intent);
+  json.string_or_null("\"payment_link\":", c.payment_link);
+  json.string_or_null("\"customer_email\":", c.customer_email);
+  json.integer("\"amount\":", c.amount);
+  json.key("\"amount_decimal\":\"");
   (void)append_amount(c.amount, c.currency, out);  // cannot fail: the currency is checked
   out += '"';
-  json.string("currency", std::string_view(currency.data(), currency.size()));
-  json.string("dedupe_key", c.dedupe_key);
+  json.string("\"currency\":", std::string_view(currency.data(), currency.size()));
+  json.string("\"dedupe_key\":", c.dedupe_key);
   json.close();
   return CLICKREF_OK;
 }

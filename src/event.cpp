@@ -3,9 +3,10 @@
 //
 // simdjson's DOM parser rather than On-Demand: it validates the whole
 // document (On-Demand checks only what is read, so a malformed value in an
-// ignored field would pass), enforces the nesting limit itself, and on this
-// workload it is also the faster of the two once every value is validated
-// (tests/bench/bench_event.cpp prints both).
+// ignored field would pass) and enforces the nesting limit itself, and it
+// costs no more than On-Demand made to visit and validate every value
+// (tests/bench/bench_event.cpp times both). Its strings are unescaped into
+// the parser's buffer, so the event keeps copies of the few it reads.
 #include <clickref/event.hpp>
 
 #include "error_detail.hpp"
@@ -164,8 +165,6 @@ status status_of(simdjson::error_code error, std::string_view payload, size_t& o
       throw std::bad_alloc();
     case simdjson::DEPTH_ERROR:
       return CLICKREF_E_JSON_TOO_DEEP;
-    case simdjson::CAPACITY:
-      return CLICKREF_E_INVALID_ARGUMENT;
     case simdjson::UTF8_ERROR:
       offset = detail::first_invalid_utf8(payload);
       return CLICKREF_E_JSON;
@@ -197,13 +196,17 @@ status event_parser::parse(std::string_view payload, event& out, clickref_error*
   if (!impl_) impl_ = std::make_unique<impl>();
   if (!out.state_) out.state_ = std::make_unique<detail::event_state>();
   detail::event_state& st = *out.state_;
+  simdjson::dom::parser& json = impl_->json;
+  if (payload.size() > json.max_capacity()) {  // 4 GiB: refused before it is copied
+    st.reset({});
+    return report(err, CLICKREF_E_INVALID_ARGUMENT);
+  }
   st.reset(payload);
 
-  simdjson::dom::parser& json = impl_->json;
   // simdjson grows the parser by itself, but with its default depth limit;
   // growing it here sets ours, in steps that keep a stream of slowly growing
   // payloads from reallocating every time.
-  if (json.capacity() < payload.size() && payload.size() <= json.max_capacity()) {
+  if (json.capacity() < payload.size()) {
     const size_t grown = std::min(std::max(payload.size(), 2 * json.capacity()), json.max_capacity());
     if (json.allocate(grown, kMaxDepth) == simdjson::MEMALLOC) throw std::bad_alloc();
   }

@@ -68,12 +68,6 @@ size_t name_end_offset(std::string_view tag) noexcept {
 
 }  // namespace
 
-link_element link_element_of(const tag_name& name) noexcept {
-  if (name.is("a")) return link_element::anchor;
-  if (name.is("stripe-buy-button") || name.is("stripe-pricing-table")) return link_element::stripe;
-  return link_element::none;
-}
-
 link_tag_rewriter::link_tag_rewriter(std::string click_id, link_options options)
     : click_id_(std::move(click_id)), options_(std::move(options)) {}
 

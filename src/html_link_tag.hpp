@@ -19,7 +19,11 @@ enum class link_element : unsigned char {
 };
 
 // Which of the elements above a start tag of that name opens.
-link_element link_element_of(const tag_name& name) noexcept;
+inline link_element link_element_of(const tag_name& name) noexcept {
+  if (name.is("a")) return link_element::anchor;
+  if (name.is("stripe-buy-button") || name.is("stripe-pricing-table")) return link_element::stripe;
+  return link_element::none;
+}
 
 // The longest name link_element_of recognises ("stripe-pricing-table").
 inline constexpr size_t kLongestLinkElementName = 20;

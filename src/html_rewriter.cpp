@@ -1,8 +1,8 @@
 // The streaming HTML rewriter: the WHATWG tokenizer's states, resumable at
 // any byte, over chunks that are passed to the sink in bulk.
 //
-// Text is skipped with memchr for '<' (or the one byte that can end a
-// comment, CDATA section or raw text). Every tag is lexed to find its '>'
+// Text is skipped 16 bytes at a time, then with memchr, to the next '<' (or
+// the byte that can end a comment, CDATA section or raw text). Every tag is lexed to find its '>'
 // (a '>' inside a quoted value does not end it), but only the start tags
 // whose attributes matter — <a>, Stripe's elements, and <font> and
 // <annotation-xml> inside foreign content — are kept whole and read again
@@ -17,7 +17,6 @@
 #include "html_tag_lexer.hpp"
 #include "html_tree_model.hpp"
 
-#include <cstring>
 #include <utility>
 
 namespace clickref {
@@ -31,12 +30,12 @@ namespace {
 // RAWTEXT here, because character references in text change no tag.
 enum class mode : unsigned char {
   data,
-  tag_open,       // after '<'
-  end_tag_open,   // after "</"
-  tag,            // in a tag, after its first name character (tag_lexer)
-  markup_open,    // after "<!"
-  markup_dash,    // after "<!-"
-  markup_cdata,   // after part of "<![CDATA["
+  tag_open,      // after '<'
+  end_tag_open,  // after "</"
+  tag,           // in a tag, after its first name character (tag_lexer)
+  markup_open,   // after "<!"
+  markup_dash,   // after "<!-"
+  markup_cdata,  // after part of "<![CDATA["
   comment_start,
   comment_start_dash,
   comment,
@@ -89,6 +88,7 @@ class html_rewriter::impl {
  private:
   void run(const char* p, const char* end);
   const char* step(const char* p, const char* end);
+  const char* scan_data(const char* p, const char* end);
   const char* match_end_tag_name(const char* p, const char* end, mode otherwise);
   const char* match_script_word(const char* p, const char* end, mode if_script, mode otherwise);
 
@@ -104,7 +104,9 @@ class html_rewriter::impl {
   }
   void emit_kept_tag();
 
-  void emit(const char* begin, const char* end) { emit(std::string_view(begin, static_cast<size_t>(end - begin))); }
+  void emit(const char* begin, const char* end) {
+    emit(std::string_view(begin, static_cast<size_t>(end - begin)));
+  }
   void emit(std::string_view bytes);
 
   html_sink sink_;
@@ -114,9 +116,9 @@ class html_rewriter::impl {
   tag_edit edit_;
 
   mode mode_ = mode::data;
-  bool end_tag_ = false;      // the tag being lexed is an end tag
-  tag_name text_end_name_;    // the element whose end tag ends raw text / script
-  size_t matched_ = 0;        // bytes matched of "[CDATA[", text_end_name_ or "script"
+  bool end_tag_ = false;    // the tag being lexed is an end tag
+  tag_name text_end_name_;  // the element whose end tag ends raw text / script
+  size_t matched_ = 0;      // bytes matched of "[CDATA[", text_end_name_ or "script"
 
   // The bytes of the start tag being lexed: [tag_start_, …) of the current
   // chunk, or kept_ when it began in an earlier one (keeping_).
@@ -170,28 +172,8 @@ void html_rewriter::impl::run(const char* p, const char* end) {
 const char* html_rewriter::impl::step(const char* p, const char* end) {
   const char c = *p;
   switch (mode_) {
-    case mode::data: {
-      const char* lt = find_byte(p, end, '<');
-      if (lt == end) return end;
-      tag_start_ = lt;
-      // The common case, a tag whose name is at hand, is lexed right away.
-      if (end - lt > 2) {
-        if (is_ascii_alpha(lt[1])) {
-          begin_tag(false);
-          return lex_tag(lt + 1, end);
-        }
-        if (lt[1] == '/' && is_ascii_alpha(lt[2])) {
-          begin_tag(true);
-          return lex_tag(lt + 2, end);
-        }
-        if (end - lt > 4 && lt[1] == '!' && lt[2] == '-' && lt[3] == '-' && lt[4] != '-' && lt[4] != '>') {
-          mode_ = mode::comment;  // "<!--" and not one of the short forms "<!-->", "<!--->"
-          return lt + 4;
-        }
-      }
-      mode_ = mode::tag_open;
-      return lt + 1;
-    }
+    case mode::data:
+      return scan_data(p, end);
     case mode::tag_open:
       if (is_ascii_alpha(c)) {
         begin_tag(false);
@@ -373,7 +355,8 @@ const char* html_rewriter::impl::step(const char* p, const char* end) {
         mode_ = mode::script;
         return p;
       }
-      mode_ = mode_ == mode::script_escape_start ? mode::script_escape_start_dash : mode::script_escaped_dash_dash;
+      mode_ = mode_ == mode::script_escape_start ? mode::script_escape_start_dash
+                                                 : mode::script_escaped_dash_dash;
       return p + 1;
     case mode::script_escaped:
     case mode::script_double_escaped: {
@@ -392,7 +375,8 @@ const char* html_rewriter::impl::step(const char* p, const char* end) {
     case mode::script_double_escaped_dash:
     case mode::script_double_escaped_dash_dash: {
       const bool escaped = mode_ == mode::script_escaped_dash || mode_ == mode::script_escaped_dash_dash;
-      const bool dash_dash = mode_ == mode::script_escaped_dash_dash || mode_ == mode::script_double_escaped_dash_dash;
+      const bool dash_dash =
+          mode_ == mode::script_escaped_dash_dash || mode_ == mode::script_double_escaped_dash_dash;
       if (c == '-') {
         mode_ = escaped ? mode::script_escaped_dash_dash : mode::script_double_escaped_dash_dash;
       } else if (c == '<') {
@@ -435,6 +419,33 @@ const char* html_rewriter::impl::step(const char* p, const char* end) {
   return end;
 }
 
+// The data state, with the tags and comments met in it, in one loop: most
+// of a document is this, and a dispatch through step() per tag would cost
+// more than the tag.
+const char* html_rewriter::impl::scan_data(const char* p, const char* end) {
+  while (error_ == CLICKREF_OK) {
+    const char* lt = find_byte(p, end, '<');
+    if (lt == end) return end;
+    tag_start_ = lt;
+    const auto ahead = end - lt;
+    if (ahead > 2 && is_ascii_alpha(lt[1])) {
+      begin_tag(false);
+      p = lex_tag(lt + 1, end);
+    } else if (ahead > 2 && lt[1] == '/' && is_ascii_alpha(lt[2])) {
+      begin_tag(true);
+      p = lex_tag(lt + 2, end);
+    } else if (ahead > 4 && lt[1] == '!' && lt[2] == '-' && lt[3] == '-' && lt[4] != '-' && lt[4] != '>') {
+      mode_ = mode::comment;  // "<!--", not one of the short forms "<!-->", "<!--->"
+      p = lt + 4;
+    } else {
+      mode_ = mode::tag_open;
+      return lt + 1;
+    }
+    if (mode_ != mode::data) return p;
+  }
+  return p;
+}
+
 // After "</" in raw text or script: only the element's own name, followed by
 // white space, '/' or '>', makes an end tag; anything else is text.
 const char* html_rewriter::impl::match_end_tag_name(const char* p, const char* end, mode otherwise) {
@@ -454,7 +465,8 @@ const char* html_rewriter::impl::match_end_tag_name(const char* p, const char* e
     if (c == '>') {
       complete_tag(p + 1);
     } else {
-      lexer_.start_at(c == '/' ? tag_lexer::state::self_closing_start : tag_lexer::state::before_attribute_name);
+      lexer_.start_at(c == '/' ? tag_lexer::state::self_closing_start
+                               : tag_lexer::state::before_attribute_name);
     }
     return p + 1;
   }
@@ -519,13 +531,13 @@ void html_rewriter::impl::complete_tag(const char* after) {
     tree_.end_tag(name);
     return;
   }
-  const link_element link = link_element_of(name);
   std::string_view tag;
-  if (link != link_element::none || tree_.needs_attributes(name)) {
+  if (wants_attributes(name)) {
     tag = whole_tag(after);
   } else {
     release_kept_tag();
   }
+  const link_element link = link_element_of(name);
 
   const text_kind next = tree_.start_tag(name, lexer_.self_closing(), tag);
 
@@ -631,7 +643,8 @@ html_rewriter::html_rewriter(html_rewriter&&) noexcept = default;
 html_rewriter& html_rewriter::operator=(html_rewriter&&) noexcept = default;
 html_rewriter::~html_rewriter() = default;
 
-result<rewritten_html> rewrite_html(std::string_view html, std::string_view click_id, const link_options& options) {
+result<rewritten_html> rewrite_html(std::string_view html, std::string_view click_id,
+                                    const link_options& options) {
   rewritten_html out;
   auto rewriter = html_rewriter::create(click_id, options, [&out](std::string_view bytes) {
     out.html.append(bytes);

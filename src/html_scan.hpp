@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <cstring>
 
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
@@ -24,27 +23,33 @@
 
 namespace clickref::detail::html {
 
+// A set of bytes: `contains` says which, and (SSE2) `matches` marks them in
+// 16 bytes at once.
+#ifdef CLICKREF_HTML_SSE2
 // White space as the tokenizer sees it ('\r' too: the input stream turns it
-// into '\n'), for a byte known to be <= 0x20.
-constexpr bool is_space_control(unsigned char c) noexcept {
-  return ((uint64_t{1} << ' ') | (uint64_t{1} << '\n') | (uint64_t{1} << '\t') | (uint64_t{1} << '\f') |
-          (uint64_t{1} << '\r')) >>
-             c &
-         1;
+// into '\n').
+inline __m128i space_bytes(__m128i v) noexcept {
+  const __m128i space =
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+  const __m128i others = _mm_or_si128(
+      _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\f')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+  return _mm_or_si128(space, others);
+}
+#endif
+
+// White space between attributes ('\r' counts: the input stream turns it
+// into '\n' before tokenizing).
+constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r';
 }
 
-// A set of bytes: `contains` says exactly which; `candidates` (SSE2) marks a
-// superset of them in 16 bytes, each candidate then checked with contains.
 struct tag_name_end {  // white space, '/', '>'
-  static bool contains(char c) noexcept {
-    const auto b = static_cast<unsigned char>(c);
-    return b <= 0x20 ? is_space_control(b) : c == '/' || c == '>';
-  }
+  static bool contains(char c) noexcept { return is_space(c) || c == '/' || c == '>'; }
 #ifdef CLICKREF_HTML_SSE2
-  static __m128i candidates(__m128i v) noexcept {
-    const __m128i controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v);  // <= 0x20
-    return _mm_or_si128(controls, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
-                                               _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))));
+  static __m128i matches(__m128i v) noexcept {
+    return _mm_or_si128(space_bytes(v), _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('/')),
+                                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))));
   }
 #endif
 };
@@ -52,21 +57,17 @@ struct tag_name_end {  // white space, '/', '>'
 struct attribute_name_end {  // white space, '/', '=', '>'
   static bool contains(char c) noexcept { return c == '=' || tag_name_end::contains(c); }
 #ifdef CLICKREF_HTML_SSE2
-  static __m128i candidates(__m128i v) noexcept {
-    return _mm_or_si128(tag_name_end::candidates(v), _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+  static __m128i matches(__m128i v) noexcept {
+    return _mm_or_si128(tag_name_end::matches(v), _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
   }
 #endif
 };
 
 struct unquoted_value_end {  // white space, '>'
-  static bool contains(char c) noexcept {
-    const auto b = static_cast<unsigned char>(c);
-    return b <= 0x20 ? is_space_control(b) : c == '>';
-  }
+  static bool contains(char c) noexcept { return is_space(c) || c == '>'; }
 #ifdef CLICKREF_HTML_SSE2
-  static __m128i candidates(__m128i v) noexcept {
-    const __m128i controls = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v);
-    return _mm_or_si128(controls, _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
+  static __m128i matches(__m128i v) noexcept {
+    return _mm_or_si128(space_bytes(v), _mm_cmpeq_epi8(v, _mm_set1_epi8('>')));
   }
 #endif
 };
@@ -75,7 +76,7 @@ template <char A, char B>
 struct either_byte {
   static bool contains(char c) noexcept { return c == A || c == B; }
 #ifdef CLICKREF_HTML_SSE2
-  static __m128i candidates(__m128i v) noexcept {
+  static __m128i matches(__m128i v) noexcept {
     return _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(A)), _mm_cmpeq_epi8(v, _mm_set1_epi8(B)));
   }
 #endif
@@ -85,15 +86,10 @@ struct either_byte {
 template <class Set>
 CLICKREF_HTML_INLINE const char* find_first(const char* p, const char* end) noexcept {
 #ifdef CLICKREF_HTML_SSE2
-  while (end - p >= 16) {
-    auto mask = static_cast<unsigned>(
-        _mm_movemask_epi8(Set::candidates(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))));
-    while (mask != 0) {
-      const int i = __builtin_ctz(mask);
-      if (Set::contains(p[i])) return p + i;
-      mask &= mask - 1;
-    }
-    p += 16;
+  for (; end - p >= 16; p += 16) {
+    const auto mask = static_cast<unsigned>(
+        _mm_movemask_epi8(Set::matches(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))));
+    if (mask != 0) return p + __builtin_ctz(mask);
   }
 #endif
   for (; p < end; ++p) {

@@ -17,10 +17,6 @@
 
 namespace clickref::detail::html {
 
-constexpr bool is_space(char c) noexcept {
-  // '\r' counts: the input stream turns it into '\n' before tokenizing.
-  return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r';
-}
 constexpr bool is_ascii_alpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
@@ -104,19 +100,29 @@ class tag_lexer {
   const char* lex(const char* p, const char* end, Visitor& v) noexcept {
     char c = 0;
     switch (state_) {
-      case state::name: goto name;
-      case state::before_attribute_name: goto before_attribute_name;
-      case state::attribute_name: goto attribute_name;
-      case state::after_attribute_name: goto after_attribute_name;
-      case state::before_attribute_value: goto before_attribute_value;
-      case state::value_double_quoted: goto value_double_quoted;
-      case state::value_single_quoted: goto value_single_quoted;
-      case state::value_unquoted: goto value_unquoted;
-      case state::after_value_quoted: goto after_value_quoted;
-      case state::self_closing_start: goto self_closing_start;
+      case state::name:
+        goto name;
+      case state::before_attribute_name:
+        goto before_attribute_name;
+      case state::attribute_name:
+        goto attribute_name;
+      case state::after_attribute_name:
+        goto after_attribute_name;
+      case state::before_attribute_value:
+        goto before_attribute_value;
+      case state::value_double_quoted:
+        goto value_double_quoted;
+      case state::value_single_quoted:
+        goto value_single_quoted;
+      case state::value_unquoted:
+        goto value_unquoted;
+      case state::after_value_quoted:
+        goto after_value_quoted;
+      case state::self_closing_start:
+        goto self_closing_start;
     }
 
-  name: {
+  name : {
     const char* name_end = find_first<tag_name_end>(p, end);
     name_.append(p, name_end);
     p = name_end;

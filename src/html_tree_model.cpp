@@ -19,37 +19,37 @@ bool is_one_of(const tag_name& name, const std::string_view (&names)[N]) noexcep
 
 // Start tags that leave foreign content ("parsing tokens in foreign content").
 constexpr std::string_view kBreakOut[] = {
-    "b",  "big", "blockquote", "body", "br", "center", "code",    "dd",   "div",  "dl",    "dt",
-    "em", "embed", "h1",       "h2",   "h3", "h4",     "h5",      "h6",   "head", "hr",    "i",
-    "img", "li",  "listing",   "menu", "meta", "nobr", "ol",      "p",    "pre",  "ruby",  "s",
-    "small", "span", "strong", "strike", "sub", "sup", "table",   "tt",   "u",    "ul",    "var"};
+    "b",     "big",   "blockquote", "body",   "br",   "center", "code",  "dd", "div",  "dl",   "dt",
+    "em",    "embed", "h1",         "h2",     "h3",   "h4",     "h5",    "h6", "head", "hr",   "i",
+    "img",   "li",    "listing",    "menu",   "meta", "nobr",   "ol",    "p",  "pre",  "ruby", "s",
+    "small", "span",  "strong",     "strike", "sub",  "sup",    "table", "tt", "u",    "ul",   "var"};
 
 // HTML elements without content: their start tags open nothing.
-constexpr std::string_view kVoid[] = {
-    "area", "base",  "basefont", "bgsound", "br",   "col",   "embed", "frame", "hr",   "image",
-    "img",  "input", "keygen",   "link",    "meta", "param", "source", "track", "wbr"};
+constexpr std::string_view kVoid[] = {"area",  "base",  "basefont", "bgsound", "br",    "col",    "embed",
+                                      "frame", "hr",    "image",    "img",     "input", "keygen", "link",
+                                      "meta",  "param", "source",   "track",   "wbr"};
 
 // The "special" HTML elements: an end tag that meets one while looking for
 // its element is ignored.
 constexpr std::string_view kSpecialHtml[] = {
-    "address", "applet",   "area",     "article",  "aside",    "base",     "basefont", "bgsound",
-    "blockquote", "body",  "br",       "button",   "caption",  "center",   "col",      "colgroup",
-    "dd",      "details",  "dir",      "div",      "dl",       "dt",       "embed",    "fieldset",
-    "figcaption", "figure", "footer",  "form",     "frame",    "frameset", "h1",       "h2",
-    "h3",      "h4",       "h5",       "h6",       "head",     "header",   "hgroup",   "hr",
-    "html",    "iframe",   "img",      "input",    "keygen",   "li",       "link",     "listing",
-    "main",    "marquee",  "menu",     "meta",     "nav",      "noembed",  "noframes", "noscript",
-    "object",  "ol",       "p",        "param",    "plaintext", "pre",     "script",   "search",
-    "section", "select",   "source",   "style",    "summary",  "table",    "tbody",    "td",
-    "template", "textarea", "tfoot",   "th",       "thead",    "title",    "tr",       "track",
-    "ul",      "wbr",      "xmp"};
+    "address",    "applet",   "area",   "article", "aside",     "base",     "basefont", "bgsound",
+    "blockquote", "body",     "br",     "button",  "caption",   "center",   "col",      "colgroup",
+    "dd",         "details",  "dir",    "div",     "dl",        "dt",       "embed",    "fieldset",
+    "figcaption", "figure",   "footer", "form",    "frame",     "frameset", "h1",       "h2",
+    "h3",         "h4",       "h5",     "h6",      "head",      "header",   "hgroup",   "hr",
+    "html",       "iframe",   "img",    "input",   "keygen",    "li",       "link",     "listing",
+    "main",       "marquee",  "menu",   "meta",    "nav",       "noembed",  "noframes", "noscript",
+    "object",     "ol",       "p",      "param",   "plaintext", "pre",      "script",   "search",
+    "section",    "select",   "source", "style",   "summary",   "table",    "tbody",    "td",
+    "template",   "textarea", "tfoot",  "th",      "thead",     "title",    "tr",       "track",
+    "ul",         "wbr",      "xmp"};
 
 // Start tags that close an open <p> ("in body").
 constexpr std::string_view kClosesP[] = {
-    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir",    "div",   "dl",
-    "fieldset", "figcaption", "figure", "footer", "form",  "h1",      "h2",     "h3",     "h4",    "h5",
-    "h6",      "header",  "hgroup", "hr",        "listing", "main",   "menu",   "nav",    "ol",    "p",
-    "plaintext", "pre",   "search", "section",   "summary", "table",  "ul"};
+    "address",   "article",    "aside",  "blockquote", "center",  "details", "dialog", "dir", "div", "dl",
+    "fieldset",  "figcaption", "figure", "footer",     "form",    "h1",      "h2",     "h3",  "h4",  "h5",
+    "h6",        "header",     "hgroup", "hr",         "listing", "main",    "menu",   "nav", "ol",  "p",
+    "plaintext", "pre",        "search", "section",    "summary", "table",   "ul"};
 
 constexpr std::string_view kSvgHtmlIntegrationPoints[] = {"foreignobject", "desc", "title"};
 constexpr std::string_view kMathmlTextIntegrationPoints[] = {"mi", "mo", "mn", "ms", "mtext"};
@@ -194,9 +194,10 @@ void tree_model::html_end_tag(const tag_name& name) {
       stack_.resize(i);
       return;
     }
-    const bool special = e.space == ns::html    ? is_one_of(e.name, kSpecialHtml)
-                         : e.space == ns::svg ? e.html_integration_point
-                                              : e.mathml_text_integration_point || e.name.is("annotation-xml");
+    const bool special = e.space == ns::html ? is_one_of(e.name, kSpecialHtml)
+                         : e.space == ns::svg
+                             ? e.html_integration_point
+                             : e.mathml_text_integration_point || e.name.is("annotation-xml");
     if (special) return;
   }
   // Nothing the model holds stops it: it closes an HTML element around the

@@ -30,10 +30,10 @@ namespace clickref::detail::html {
 
 // How the tokenizer reads what follows a start tag.
 enum class text_kind : unsigned char {
-  markup,      // tags, comments, text
-  raw_text,    // RAWTEXT and RCDATA: text up to the matching end tag
-  script_data, // like raw_text, with the "<!--" escapes of script
-  plaintext,   // text to the end of the document
+  markup,       // tags, comments, text
+  raw_text,     // RAWTEXT and RCDATA: text up to the matching end tag
+  script_data,  // like raw_text, with the "<!--" escapes of script
+  plaintext,    // text to the end of the document
 };
 
 class tree_model {
@@ -68,19 +68,30 @@ class tree_model {
   struct element {
     tag_name name;
     ns space = ns::html;
-    bool html_integration_point = false;        // foreignObject, desc, title, annotation-xml (HTML)
+    bool html_integration_point = false;         // foreignObject, desc, title, annotation-xml (HTML)
     bool mathml_text_integration_point = false;  // mi, mo, mn, ms, mtext
   };
 
-  // Whether the name could be svg, math or a raw text element (3 to 9
-  // bytes, starting with one of their letters).
+  // Whether the name could be svg, math or a raw text element, judged by
+  // its length and first letter.
   static bool may_change_mode(const tag_name& name) noexcept {
     if (name.size() < 3 || name.size() > 9) return false;
-    switch (name.stored()[0]) {
-      case 'i': case 'm': case 'n': case 'p': case 's': case 't': case 'x':
-        return true;
+    const char first = name.stored()[0];
+    switch (name.size()) {
+      case 3:
+        return first == 's' || first == 'x';  // svg, xmp
+      case 4:
+        return first == 'm';  // math
+      case 5:
+        return first == 's' || first == 't';  // style, title
+      case 6:
+        return first == 's' || first == 'i';  // script, iframe
+      case 7:
+        return first == 'n';  // noembed
+      case 8:
+        return first == 'n' || first == 't';  // noframes, textarea
       default:
-        return false;
+        return first == 'p';  // plaintext
     }
   }
 

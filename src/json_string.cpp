@@ -3,6 +3,8 @@
 
 #include "utf8.hpp"
 
+#include <array>
+
 namespace clickref {
 
 namespace {
@@ -13,8 +15,13 @@ using detail::utf8_sequence_length;
 
 constexpr char kReplacementCharacter[] = "\xEF\xBF\xBD";  // U+FFFD
 
-// Bytes copied as they are: printable ASCII other than `"` and `\`.
-constexpr bool is_plain(unsigned char c) noexcept { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+// Bytes copied as they are: printable ASCII other than `"` and `\`. (A table:
+// this loop runs over every byte clickref writes as JSON.)
+constexpr std::array<bool, 256> kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}();
 
 // The length of the maximal subpart of an ill-formed sequence at s[0, n):
 // the longest prefix that could still have begun a well-formed sequence, and
@@ -68,15 +75,13 @@ void append_escape(std::string& out, unsigned char c) {
 void append_json_string(std::string& out, std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  out.reserve(out.size() + n + 2);
+  if (out.capacity() - out.size() < n + 2) out.reserve(out.size() + n + 2);
   out.push_back('"');
   size_t run = 0;  // start of the pending run of bytes copied unchanged
   size_t i = 0;
   while (i < n) {
-    if (is_plain(p[i])) {
-      ++i;
-      continue;
-    }
+    while (i < n && kPlain[p[i]]) ++i;
+    if (i == n) break;
     if (p[i] >= 0x80) {
       if (const size_t len = utf8_sequence_length(p + i, n - i); len != 0) {
         i += len;  // well-formed: stays in the run

@@ -291,9 +291,10 @@ void append_with_reference(std::string_view url, size_t path, std::string_view c
     return;
   }
   out.append(up_to_fragment);
-  // An empty query or one ending in '&' needs no separator.
-  const char last = url[fragment - 1];
-  out.append(last == '?' || last == '&' ? "client_reference_id=" : "&client_reference_id=");
+  // An empty query or one ending in '&' needs no separator. (A query may
+  // itself end in '?', as in "x?a?": that one does need it.)
+  const bool query_empty = fragment - 1 == question;
+  out.append(query_empty || url[fragment - 1] == '&' ? "client_reference_id=" : "&client_reference_id=");
   out.append(click_id);
   out.append(url.substr(fragment));
 }

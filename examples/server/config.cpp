@@ -90,12 +90,12 @@ const std::vector<option>& options() {
       {"tolerance", "CLICKREF_TOLERANCE", false,
        "maximum age of a webhook signature in seconds (default 300; 0: no limit)",
        [](config& c, const std::string& v) {
-         return parse_number<int64_t>(v, 0, 86400 * 365, c.tolerance_s);
+         return parse_number<int64_t>(v, 0, int64_t{86400} * 365, c.tolerance_s);
        }},
       {"postback-retry-ms", "CLICKREF_POSTBACK_RETRY_MS", false,
        "delay before the first postback retry, doubled after each failure (default 1000)",
        [](config& c, const std::string& v) {
-         return parse_number<int64_t>(v, 1, 3600 * 1000, c.postback_retry_ms);
+         return parse_number<int64_t>(v, 1, int64_t{3600} * 1000, c.postback_retry_ms);
        }},
       {"postback-max-attempts", "CLICKREF_POSTBACK_MAX_ATTEMPTS", false,
        "attempts before a postback is given up (default 10)",
@@ -178,7 +178,7 @@ config_result parse_config(int argc, const char* const* argv,
     }
     for (const std::string& v : values) {
       if (std::string error = o.set(c, v); !error.empty()) {
-        result.error = source + " " + error;
+        result.error = source.append(" ").append(error);
         return result;
       }
     }

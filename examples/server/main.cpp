@@ -31,23 +31,28 @@ void log_error(std::string_view msg, std::string_view detail) {
 }
 
 // SIGINT and SIGTERM are taken by one thread with sigwait, never by an
-// asynchronous handler, so that stopping the server is ordinary code.
+// asynchronous handler, so that stopping the server is ordinary code. SIGUSR1
+// is how main tells that thread the server stopped for another reason.
 // Blocked before any other thread starts, so every thread inherits the mask.
-sigset_t shutdown_signals() {
+sigset_t handled_signals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
   return set;
 }
 
 // Waits for SIGINT/SIGTERM and stops `http`, whose listen loop may not have
-// started yet when the signal arrives.
+// started yet when the signal arrives. Returns when `listen_returned` is set
+// and SIGUSR1 comes.
 void stop_on_signal(httplib::Server& http, const std::atomic<bool>& listen_returned) {
-  const sigset_t set = shutdown_signals();
+  const sigset_t set = handled_signals();
   int signal = 0;
-  sigwait(&set, &signal);
-  if (listen_returned) return;
+  do {
+    sigwait(&set, &signal);
+    if (listen_returned) return;
+  } while (signal == SIGUSR1);  // not ours to act on
   auto line = server::log::line("info", "shutting down");
   line.str("signal", signal == SIGINT ? "SIGINT" : "SIGTERM");
   server::log::emit(line);
@@ -58,6 +63,32 @@ void stop_on_signal(httplib::Server& http, const std::atomic<bool>& listen_retur
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+}
+
+// Binds `http` to host:port (port 0: any free port) and returns the port, or
+// -1. Two departures from httplib 0.11's socket defaults: its listen backlog
+// of 5 is compiled into Debian's library and a burst of deliveries overflows
+// it (the kernel then resets connections), so the socket is listened on
+// again with the system's maximum; and SO_REUSEADDR (rebind at once after a
+// restart) replaces its SO_REUSEPORT, which would let a second server take
+// the same port without an error.
+int bind_listener(httplib::Server& http, const std::string& host, int port) {
+  // Shared: httplib keeps the callback after this function returns.
+  const auto listen_socket = std::make_shared<int>(-1);
+  http.set_socket_options([listen_socket](int sock) {
+    const int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    *listen_socket = sock;
+  });
+  if (port == 0) {
+    port = http.bind_to_any_port(host);
+  } else if (!http.bind_to_port(host, port)) {
+    port = -1;
+  }
+  if (port >= 0 && listen(*listen_socket, SOMAXCONN) != 0) {
+    log_error("cannot raise the listen backlog", std::strerror(errno));
+  }
+  return port;
 }
 
 }  // namespace
@@ -76,7 +107,7 @@ int main(int argc, char** argv) {
   const server::config& cfg = *parsed.cfg;
 
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up is an error return, not a death
-  const sigset_t signals = shutdown_signals();
+  const sigset_t signals = handled_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   std::vector<std::string_view> secrets(cfg.secrets.begin(), cfg.secrets.end());
@@ -122,27 +153,11 @@ int main(int argc, char** argv) {
   const server::app app{pages, *db, webhooks};
   server::add_routes(http, app);
 
-  // Two departures from httplib 0.11's socket defaults. Its backlog of 5 is
-  // compiled into Debian's library, and a burst of deliveries overflows it
-  // (the kernel then resets connections), so the socket is listened on again
-  // with the system's maximum once bound. And SO_REUSEADDR (rebind at once
-  // after a restart) replaces its SO_REUSEPORT, which would let a second
-  // server take the same port without an error.
-  int listen_socket = -1;
-  http.set_socket_options([&listen_socket](int sock) {
-    const int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listen_socket = sock;
-  });
-  int port = cfg.listen_port;
-  const bool bound = port == 0 ? (port = http.bind_to_any_port(cfg.listen_host)) > 0
-                               : http.bind_to_port(cfg.listen_host, port);
-  if (!bound) {
+  const int port = bind_listener(http, cfg.listen_host, cfg.listen_port);
+  if (port < 0) {
     log_error("cannot listen", cfg.listen_host + ":" + std::to_string(cfg.listen_port));
     return 1;
   }
-  if (listen(listen_socket, SOMAXCONN) != 0)
-    log_error("cannot raise the listen backlog", std::strerror(errno));
   const bool ipv6 = cfg.listen_host.find(':') != std::string::npos;
   auto ready = server::log::line("info", "listening");
   ready.str("address", (ipv6 ? "[" + cfg.listen_host + "]" : cfg.listen_host) + ":" + std::to_string(port))
@@ -156,7 +171,7 @@ int main(int argc, char** argv) {
   std::thread signal_thread(stop_on_signal, std::ref(http), std::cref(listen_returned));
   const bool clean = http.listen_after_bind();  // returns once stopped, in-flight requests answered
   listen_returned = true;
-  pthread_kill(signal_thread.native_handle(), SIGTERM);  // releases sigwait if no signal came
+  pthread_kill(signal_thread.native_handle(), SIGUSR1);  // releases sigwait if no signal came
   signal_thread.join();
   postbacks.reset();  // lets a delivery in flight finish
   db.reset();

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace server {
@@ -40,19 +41,21 @@ std::string send(const std::string& url) {
   client.set_connection_timeout(5, 0);
   client.set_read_timeout(10, 0);
   client.set_write_timeout(10, 0);
-  const auto response = client.Get(parts.target.c_str());
+  const auto response = client.Get(parts.target);
   if (!response) return "request failed: " + httplib::to_string(response.error());
   if (response->status < 200 || response->status > 299) return "HTTP " + std::to_string(response->status);
   return "";
 }
 
-}  // namespace
-
+// The delay before attempt `failed_attempts + 1`: first_delay_ms, doubled
+// for each further failure, never more than max_delay_ms.
 int64_t backoff_ms(const retry_policy& retry, int64_t failed_attempts) {
   int64_t delay = retry.first_delay_ms;
   for (int64_t i = 1; i < failed_attempts && delay < retry.max_delay_ms; ++i) delay *= 2;
   return std::min(delay, retry.max_delay_ms);
 }
+
+}  // namespace
 
 postback_worker::postback_worker(store& db, retry_policy retry)
     : db_(db), retry_(retry), thread_([this] { run(); }) {}

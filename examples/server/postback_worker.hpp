@@ -15,7 +15,7 @@ namespace server {
 
 struct retry_policy {
   int64_t first_delay_ms = 1000;  // doubled after each failed attempt, up to max_delay_ms
-  int64_t max_delay_ms = 3600 * 1000;
+  int64_t max_delay_ms = int64_t{3600} * 1000;
   int max_attempts = 10;  // then the postback is marked failed
 };
 
@@ -44,8 +44,5 @@ class postback_worker {
   bool stopping_ = false;
   std::thread thread_;  // last: starts once everything above is ready
 };
-
-// The delay before attempt `failed_attempts + 1`.
-int64_t backoff_ms(const retry_policy& retry, int64_t failed_attempts);
 
 }  // namespace server

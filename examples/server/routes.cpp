@@ -181,17 +181,18 @@ void add_routes(httplib::Server& http, const app& a) {
   });
   http.set_logger(access_log::write);
   http.set_error_handler(httplib::Server::HandlerWithResponse(fill_error_body));
-  http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
-    std::string what = "unknown exception";
-    try {
-      std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      what = e.what();
-    } catch (...) {
-    }
-    access_log::note("error", what);
-    reply_error(res, 500, "internal", "the request failed; see the server log");
-  });
+  http.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        access_log::note("error", what);
+        reply_error(res, 500, "internal", "the request failed; see the server log");
+      });
 
   http.Get("/", [&a](const httplib::Request& req, httplib::Response& res) {
     serve_page(a.pages, page::landing, req, res);

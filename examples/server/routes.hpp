@@ -20,7 +20,7 @@ class Server;
 namespace server {
 
 // Stripe sends events of a few KiB; a megabyte leaves ample room.
-constexpr size_t kMaxBodyBytes = 1024 * 1024;
+constexpr size_t kMaxBodyBytes = size_t{1024} * 1024;
 
 struct app {
   const site& pages;

@@ -12,7 +12,8 @@
 //   upsert(c->dedupe_key, *c);
 //
 // Every string_view below borrows from the event it came from: it stays
-// valid until that event is destroyed, moved from, or parsed into again.
+// valid until that event is destroyed or parsed into again. Moving the event
+// keeps it valid (the event's memory is on the heap and moves with it).
 #pragma once
 
 #include <clickref/status.hpp>
@@ -85,7 +86,7 @@ struct checkout_session_view {
 struct charge_view {
   std::string_view id;
   int64_t amount = 0;
-  std::optional<int64_t> amount_captured;  // absent before API version 2020-08-27
+  std::optional<int64_t> amount_captured;  // absent in events of older API versions
   int64_t amount_refunded = 0;
   std::string_view currency;                       // lower-case ISO 4217, as Stripe sends it
   std::optional<std::string_view> payment_intent;  // absent on charges older than PaymentIntents
@@ -260,6 +261,10 @@ struct conversion_options {
 // mode, for a session with a payment_status Stripe has not documented, and
 // for an empty event.
 CLICKREF_API result<conversion> to_conversion(const event& ev, const conversion_options& options = {});
+// A conversion borrows from its event, so converting a temporary event
+// (to_conversion(*parser.parse(body)), say) would leave it dangling: that
+// does not compile. Keep the event in a variable.
+result<conversion> to_conversion(const event&& ev, const conversion_options& options = {}) = delete;
 
 // Appends the conversion as one JSON object, without a newline:
 //   {"event_id":…,"event_type":…,"livemode":…,"created":…,"status":"approved",

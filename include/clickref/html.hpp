@@ -41,7 +41,7 @@
 namespace clickref {
 
 // The longest start tag that is still rewritten.
-inline constexpr size_t kMaxTagBytes = 64 * 1024;
+inline constexpr size_t kMaxTagBytes = size_t{64} * 1024;
 
 struct rewritten_html {
   std::string html;
@@ -63,8 +63,8 @@ using html_sink = std::function<status(std::string_view)>;
 // Bytes reach the sink as soon as nothing after them can change them: a
 // start tag that may be rewritten is held until its '>' (at most
 // kMaxTagBytes), everything else is passed on by the write() that brought
-// it, in one sink call per chunk unless a link was rewritten in it.
-// One thread at a time.
+// it: one sink call for a chunk without edits, straight from the chunk, a
+// few more around each edit and held tag. One thread at a time.
 class CLICKREF_API html_rewriter {
  public:
   // CLICKREF_E_INVALID_CLICK_ID for an id that fails click_id_valid,

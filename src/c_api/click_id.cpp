@@ -16,19 +16,6 @@ using namespace clickref::c_api;
 
 namespace {
 
-// An options struct must say which layout it has: 0 is a struct that was
-// never initialised with its _INIT macro, and a version newer than this
-// library may carry settings it would silently ignore. Both are refused.
-bool is_known_version(uint32_t version, uint32_t current) noexcept {
-  return version >= 1 && version <= current;
-}
-
-// The output convention's preconditions (clickref.h): out may be NULL only
-// for a size query.
-bool is_valid_output(const char* out, size_t cap, const size_t* out_len) noexcept {
-  return out_len != nullptr && (out != nullptr || cap == 0);
-}
-
 clickref_status finish_output(size_t needed, size_t cap, size_t* out_len) noexcept {
   *out_len = needed;
   return needed <= cap ? CLICKREF_OK : CLICKREF_E_BUFFER_TOO_SMALL;
@@ -112,18 +99,8 @@ clickref_status clickref_rewrite_url(const char* url, size_t len, const char* cl
   static const char* const kDefaultHosts[] = {kDefaultPaymentLinkHost.data()};
   static const size_t kDefaultHostLens[] = {kDefaultPaymentLinkHost.size()};
   detail::host_list hosts(kDefaultHosts, kDefaultHostLens, 1);
-  if (opts != nullptr) {
-    if (!is_known_version(opts->version, CLICKREF_LINK_OPTIONS_VERSION)) return CLICKREF_E_INVALID_ARGUMENT;
-    if (opts->hosts != nullptr) {
-      if (opts->host_lens == nullptr && opts->n_hosts != 0) return CLICKREF_E_INVALID_ARGUMENT;
-      for (size_t i = 0; i < opts->n_hosts; ++i) {
-        if (!is_valid_input(opts->hosts[i], opts->host_lens[i])) return CLICKREF_E_INVALID_ARGUMENT;
-      }
-      hosts = detail::host_list(opts->hosts, opts->host_lens, opts->n_hosts);
-    } else if (opts->n_hosts != 0) {
-      return CLICKREF_E_INVALID_ARGUMENT;
-    }
-  }
+  if (!is_readable(opts)) return CLICKREF_E_INVALID_ARGUMENT;
+  if (opts != nullptr && opts->hosts != nullptr) hosts = detail::host_list(opts->hosts, opts->host_lens, opts->n_hosts);
   return guarded([&] {
     return detail::rewrite_url_to_buffer(view(url, len), view(click_id, id_len), hosts, out, cap, out_len);
   });

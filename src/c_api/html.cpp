@@ -21,19 +21,13 @@ struct clickref_html_rewriter {
 
 namespace {
 
-// Copies the C options (NULL: defaults). False for an options struct the
-// library cannot read: version 0 (not from CLICKREF_LINK_OPTIONS_INIT) or
-// newer than this library, or a host list that is not one.
+// Copies the C options (NULL: defaults). False for options the library
+// cannot read (see is_readable).
 bool link_options_from(const clickref_link_options* opts, link_options& options) {
-  if (opts == nullptr) return true;
-  if (opts->version < 1 || opts->version > CLICKREF_LINK_OPTIONS_VERSION) return false;
-  if (opts->hosts == nullptr) return opts->n_hosts == 0;
-  if (opts->host_lens == nullptr && opts->n_hosts != 0) return false;
+  if (!is_readable(opts)) return false;
+  if (opts == nullptr || opts->hosts == nullptr) return true;
   options.hosts.clear();
-  for (size_t i = 0; i < opts->n_hosts; ++i) {
-    if (!is_valid_input(opts->hosts[i], opts->host_lens[i])) return false;
-    options.hosts.emplace_back(view(opts->hosts[i], opts->host_lens[i]));
-  }
+  for (size_t i = 0; i < opts->n_hosts; ++i) options.hosts.emplace_back(view(opts->hosts[i], opts->host_lens[i]));
   return true;
 }
 
@@ -66,8 +60,9 @@ clickref_status run_guarded(clickref_html_rewriter& rw, Call&& call) noexcept {
 extern "C" {
 
 clickref_status clickref_rewrite_html(const char* html, size_t len, const char* click_id, size_t id_len,
-                                      const clickref_link_options* opts, char* out, size_t cap, size_t* out_len) {
-  if (out_len == nullptr || (out == nullptr && cap != 0) || !is_valid_input(html, len) ||
+                                      const clickref_link_options* opts, char* out, size_t cap,
+                                      size_t* out_len) {
+  if (!is_valid_output(out, cap, out_len) || !is_valid_input(html, len) ||
       !is_valid_input(click_id, id_len)) {
     return CLICKREF_E_INVALID_ARGUMENT;
   }
@@ -93,17 +88,18 @@ clickref_status clickref_rewrite_html(const char* html, size_t len, const char* 
   });
 }
 
-clickref_status clickref_html_rewriter_new(const char* click_id, size_t id_len, const clickref_link_options* opts,
-                                           clickref_sink sink, void* user, clickref_html_rewriter** out) {
+clickref_status clickref_html_rewriter_new(const char* click_id, size_t id_len,
+                                           const clickref_link_options* opts, clickref_sink sink, void* user,
+                                           clickref_html_rewriter** out) {
   if (out == nullptr) return CLICKREF_E_INVALID_ARGUMENT;
   *out = nullptr;
   if (sink == nullptr || !is_valid_input(click_id, id_len)) return CLICKREF_E_INVALID_ARGUMENT;
   return guarded([&]() -> clickref_status {
     link_options options;
     if (!link_options_from(opts, options)) return CLICKREF_E_INVALID_ARGUMENT;
-    auto rewriter = html_rewriter::create(view(click_id, id_len), options, [sink, user](std::string_view bytes) {
-      return sink(user, bytes.data(), bytes.size());
-    });
+    auto rewriter = html_rewriter::create(
+        view(click_id, id_len), options,
+        [sink, user](std::string_view bytes) { return sink(user, bytes.data(), bytes.size()); });
     if (!rewriter) return rewriter.error();
     *out = new clickref_html_rewriter{std::move(*rewriter), rewritten_counter(opts), CLICKREF_OK};
     report_rewritten((*out)->rewritten, 0);

@@ -3,6 +3,7 @@
 
 #include <clickref/status.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,8 +41,14 @@ class args {
   std::string error_;
 };
 
+// The most a whole-input command (verify, sign, convert, postback) reads. The
+// library takes any size; the tool caps what it holds in memory. A Stripe
+// event is a few KiB (Stripe's own limit on a delivery is far below this);
+// `convert --lines` and `rewrite-html` stream and are not bound by it.
+constexpr size_t kMaxInputBytes = size_t{64} << 20;
+
 // Reads all of FILE, or stdin for "-" or no file. Returns nullopt (and prints
-// why on stderr) when it cannot.
+// why on stderr) when it cannot, or when the input exceeds kMaxInputBytes.
 std::optional<std::string> read_input(const std::vector<std::string>& positionals);
 
 // Parses a decimal int64 option value; prints a usage message when invalid.

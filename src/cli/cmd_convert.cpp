@@ -22,28 +22,15 @@ void write_out(std::string& out) {
   out.clear();
 }
 
-// --secret/--header/--tolerance/--now: verifies the payload as `verify` does.
-// Returns the exit code to stop with, or nullopt to go on.
-std::optional<int> check_signature(const std::vector<std::string>& secrets,
-                                   const std::optional<std::string>& header,
-                                   const std::optional<std::string>& tolerance,
-                                   const std::optional<std::string>& now, const std::string& payload) {
-  verify_options options;
-  int64_t now_unix = static_cast<int64_t>(std::time(nullptr));
-  if (now) {
-    auto parsed = parse_int64("now", *now);
-    if (!parsed) return kExitUsage;
-    now_unix = *parsed;
-  }
-  if (tolerance) {
-    auto parsed = parse_int64("tolerance", *tolerance);
-    if (!parsed) return kExitUsage;
-    options.tolerance_s = *parsed;
-  }
+// --secret/--header: verifies the payload as `verify` does. Returns the exit
+// code to stop with, or nullopt to go on.
+std::optional<int> check_signature(const std::vector<std::string>& secrets, const std::string& header,
+                                   const verify_options& options, int64_t now_unix,
+                                   const std::string& payload) {
   std::vector<std::string_view> secret_views(secrets.begin(), secrets.end());
   auto v = verifier::create(secret_views.data(), secret_views.size(), options);
   if (!v) return fail(v.error());
-  if (status s = v->verify(payload, *header, now_unix); s != CLICKREF_OK) return fail(s);
+  if (status s = v->verify(payload, header, now_unix); s != CLICKREF_OK) return fail(s);
   return std::nullopt;
 }
 
@@ -150,6 +137,8 @@ int cmd_convert(int argc, char** argv) {
   if (lines && !secrets.empty()) {
     return usage("convert", "--lines cannot verify signatures: each delivery has its own header");
   }
+  if (secrets.empty() && (tolerance || now))
+    return usage("convert", "--tolerance and --now go with --secret");
   if (lines) {
     size_t limit = kDefaultMaxLine;
     if (max_line) {
@@ -161,11 +150,23 @@ int cmd_convert(int argc, char** argv) {
     return convert_lines(files.empty() ? std::string() : files.front(), limit);
   }
   if (max_line) return usage("convert", "--max-line-bytes applies to --lines");
+  verify_options options;
+  int64_t now_unix = static_cast<int64_t>(std::time(nullptr));
+  if (now) {
+    auto parsed = parse_int64("now", *now);
+    if (!parsed) return kExitUsage;
+    now_unix = *parsed;
+  }
+  if (tolerance) {
+    auto parsed = parse_int64("tolerance", *tolerance);
+    if (!parsed) return kExitUsage;
+    options.tolerance_s = *parsed;
+  }
 
   const auto payload = read_input(files);
   if (!payload) return kExitFailure;
   if (!secrets.empty()) {
-    if (auto stop = check_signature(secrets, header, tolerance, now, *payload)) return *stop;
+    if (auto stop = check_signature(secrets, *header, options, now_unix, *payload)) return *stop;
   }
   event ev;
   conversion c;

@@ -85,9 +85,18 @@ std::optional<std::string> read_input(const std::vector<std::string>& positional
   std::string data;
   char buffer[1 << 16];
   size_t n;
-  while ((n = std::fread(buffer, 1, sizeof buffer, in)) > 0) data.append(buffer, n);
+  bool too_large = false;
+  while (!too_large && (n = std::fread(buffer, 1, sizeof buffer, in)) > 0) {
+    too_large = data.size() + n > kMaxInputBytes;
+    if (!too_large) data.append(buffer, n);
+  }
   const bool failed = std::ferror(in) != 0;
   if (!from_stdin) std::fclose(in);
+  if (too_large) {
+    std::fprintf(stderr, "clickref: the input is larger than %zu MiB; nothing was processed\n",
+                 kMaxInputBytes >> 20);
+    return std::nullopt;
+  }
   if (failed) {
     std::fprintf(stderr, "clickref: read error\n");
     return std::nullopt;

@@ -38,7 +38,9 @@ clickref_status copy_into(void* user, const char* data, size_t len) {
 size_t count_lt(const std::string& html) {
   size_t n = 0;
   const char* end = html.data() + html.size();
-  for (const char* p = html.data(); (p = static_cast<const char*>(std::memchr(p, '<', end - p))) != nullptr; ++p) ++n;
+  for (const char* p = html.data(); (p = static_cast<const char*>(std::memchr(p, '<', end - p))) != nullptr;
+       ++p)
+    ++n;
   return n;
 }
 
@@ -49,8 +51,8 @@ double time_one_shot(const std::string& html, std::vector<char>& out, size_t* re
   options.rewritten = &count;
   const double ns = median_ns([&] {
     size_t out_len = 0;
-    clickref_status s = clickref_rewrite_html(html.data(), html.size(), kId, sizeof kId - 1, &options, out.data(),
-                                              out.size(), &out_len);
+    clickref_status s = clickref_rewrite_html(html.data(), html.size(), kId, sizeof kId - 1, &options,
+                                              out.data(), out.size(), &out_len);
     keep(s);
     keep(out_len);
   });
@@ -63,9 +65,12 @@ double time_streaming(const std::string& html, copy_sink& sink) {
   return median_ns([&] {
     sink.used = 0;
     clickref_html_rewriter* rw = nullptr;
-    if (clickref_html_rewriter_new(kId, sizeof kId - 1, nullptr, copy_into, &sink, &rw) != CLICKREF_OK) return;
+    if (clickref_html_rewriter_new(kId, sizeof kId - 1, nullptr, copy_into, &sink, &rw) != CLICKREF_OK)
+      return;
     for (size_t at = 0; at < html.size(); at += kChunk) {
-      if (clickref_html_rewriter_write(rw, html.data() + at, std::min(kChunk, html.size() - at)) != CLICKREF_OK) break;
+      if (clickref_html_rewriter_write(rw, html.data() + at, std::min(kChunk, html.size() - at)) !=
+          CLICKREF_OK)
+        break;
     }
     clickref_status s = clickref_html_rewriter_finish(rw);
     keep(s);
@@ -124,7 +129,8 @@ void run_html(const std::string& shared) {
     keep(r->rewritten);
   });
 
-  std::printf("html: pricing-page.html, %zu bytes, %zu '<', %zu links rewritten\n", page.size(), lt, rewritten);
+  std::printf("html: pricing-page.html, %zu bytes, %zu '<', %zu links rewritten\n", page.size(), lt,
+              rewritten);
   report("reference: memchr for '<' over the page", memchr_ns, memchr_ns, page.size());
   report("reference: memcpy of the page", memcpy_ns, memchr_ns, page.size());
   report("clickref_rewrite_html, one-shot (target >= 1 GB/s)", one_shot_ns, memchr_ns, page.size());

@@ -104,6 +104,12 @@ CASES = [
     case("anchor-in-button-and-label", f'<button><a href="{L}?c=1">1</a></button><label><a href="{L}?c=2">2</a></label>'),
     case("base-href", '<base href="https://shop.example/"><a href="/pricing">rel</a>'
                       f'<a href="{L}?c=1">1</a>'),
+    case("select-contents", f'<select><option>x</option><style><a href="{L}">x</a></style></select>'
+                            f'<a href="{L}?c=1">1</a>'),
+    case("raw-text-in-table", f'<table><style><a href="{L}">x</a></style><tr><td><textarea><a href="{L}">y</a>'
+                              f'</textarea></td></tr></table><a href="{L}?c=1">1</a>'),
+    case("noscript", f'<noscript><a href="{L}?c=1">with scripting off</a></noscript><a href="{L}?c=2">2</a>'),
+    case("svg-closed-by-html-ancestor", f'<div><svg><g></div><style><a href="{L}">x</a></style><a href="{L}?c=1">1</a>'),
     case("area-and-link-elements", f'<map><area href="{L}"></map><link rel="x" href="{L}"><a href="{L}?c=1">1</a>'),
     # Stripe's elements.
     case("stripe-elements", '<stripe-buy-button buy-button-id="buy_1"></stripe-buy-button>'

@@ -42,8 +42,9 @@ static void test_one_shot(void) {
   clickref_link_options opts = CLICKREF_LINK_OPTIONS_INIT;
   opts.rewritten = &rewritten;
 
-  CHECK_STATUS(clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &opts, out, sizeof out, &out_len),
-               CLICKREF_OK);
+  CHECK_STATUS(
+      clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &opts, out, sizeof out, &out_len),
+      CLICKREF_OK);
   CHECK(out_len == strlen(kRewritten));
   CHECK(memcmp(out, kRewritten, out_len) == 0);
   CHECK(rewritten == 2);
@@ -61,13 +62,14 @@ static void test_one_shot(void) {
                CLICKREF_E_BUFFER_TOO_SMALL);
   CHECK(out_len == strlen(kRewritten));
   CHECK(rewritten == 2);
-  CHECK_STATUS(clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &opts, out, strlen(kRewritten) - 1,
-                                     &out_len),
+  CHECK_STATUS(clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &opts, out,
+                                     strlen(kRewritten) - 1, &out_len),
                CLICKREF_E_BUFFER_TOO_SMALL);
   CHECK(out_len == strlen(kRewritten));
 
   /* Nothing to change: the input back, NUL bytes included. */
-  CHECK_STATUS(clickref_rewrite_html("a\0<b>\0", 6, kId, strlen(kId), &opts, out, sizeof out, &out_len), CLICKREF_OK);
+  CHECK_STATUS(clickref_rewrite_html("a\0<b>\0", 6, kId, strlen(kId), &opts, out, sizeof out, &out_len),
+               CLICKREF_OK);
   CHECK(out_len == 6 && memcmp(out, "a\0<b>\0", 6) == 0);
   CHECK(rewritten == 0);
   CHECK_STATUS(clickref_rewrite_html(NULL, 0, kId, strlen(kId), &opts, NULL, 0, &out_len), CLICKREF_OK);
@@ -79,14 +81,16 @@ static void test_one_shot(void) {
     size_t host_lens[1] = {15};
     const char doc[] = "<a href='https://pay.example.com/p'><a href='https://buy.stripe.com/p'>";
     const char expected[] =
-        "<a href='https://pay.example.com/p?client_reference_id=cid_7Q-x'><a href='https://buy.stripe.com/p'>";
+        "<a href='https://pay.example.com/p?client_reference_id=cid_7Q-x'><a "
+        "href='https://buy.stripe.com/p'>";
     clickref_link_options custom = CLICKREF_LINK_OPTIONS_INIT;
     custom.hosts = hosts;
     custom.host_lens = host_lens;
     custom.n_hosts = 1;
     custom.rewritten = &rewritten;
-    CHECK_STATUS(clickref_rewrite_html(doc, strlen(doc), kId, strlen(kId), &custom, out, sizeof out, &out_len),
-                 CLICKREF_OK);
+    CHECK_STATUS(
+        clickref_rewrite_html(doc, strlen(doc), kId, strlen(kId), &custom, out, sizeof out, &out_len),
+        CLICKREF_OK);
     CHECK(out_len == strlen(expected) && memcmp(out, expected, out_len) == 0);
     CHECK(rewritten == 1);
   }
@@ -109,15 +113,18 @@ static void test_one_shot(void) {
   {
     clickref_link_options bad = CLICKREF_LINK_OPTIONS_INIT;
     bad.version = 0;
-    CHECK_STATUS(clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &bad, out, sizeof out, &out_len),
-                 CLICKREF_E_INVALID_ARGUMENT);
+    CHECK_STATUS(
+        clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &bad, out, sizeof out, &out_len),
+        CLICKREF_E_INVALID_ARGUMENT);
     bad.version = CLICKREF_LINK_OPTIONS_VERSION + 1;
-    CHECK_STATUS(clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &bad, out, sizeof out, &out_len),
-                 CLICKREF_E_INVALID_ARGUMENT);
+    CHECK_STATUS(
+        clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &bad, out, sizeof out, &out_len),
+        CLICKREF_E_INVALID_ARGUMENT);
     bad.version = CLICKREF_LINK_OPTIONS_VERSION;
     bad.n_hosts = 1; /* hosts NULL */
-    CHECK_STATUS(clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &bad, out, sizeof out, &out_len),
-                 CLICKREF_E_INVALID_ARGUMENT);
+    CHECK_STATUS(
+        clickref_rewrite_html(kPage, strlen(kPage), kId, strlen(kId), &bad, out, sizeof out, &out_len),
+        CLICKREF_E_INVALID_ARGUMENT);
   }
   CHECK(rewritten == 99);
 }
@@ -135,7 +142,8 @@ static void test_streaming(void) {
   CHECK_STATUS(clickref_html_rewriter_new(kId, strlen(kId), &opts, collect, &c, &rw), CLICKREF_OK);
   CHECK(rw != NULL);
   CHECK(rewritten == 0);
-  for (i = 0; i < strlen(kPage); ++i) CHECK_STATUS(clickref_html_rewriter_write(rw, kPage + i, 1), CLICKREF_OK);
+  for (i = 0; i < strlen(kPage); ++i)
+    CHECK_STATUS(clickref_html_rewriter_write(rw, kPage + i, 1), CLICKREF_OK);
   CHECK_STATUS(clickref_html_rewriter_write(rw, NULL, 0), CLICKREF_OK);
   CHECK(rewritten == 2);
   CHECK_STATUS(clickref_html_rewriter_finish(rw), CLICKREF_OK);
@@ -164,15 +172,19 @@ static void test_streaming(void) {
   /* Creation errors: no handle, no output. */
   memset(&c, 0, sizeof c);
   rw = (clickref_html_rewriter*)&c; /* must be overwritten with NULL */
-  CHECK_STATUS(clickref_html_rewriter_new("no spaces", 9, NULL, collect, &c, &rw), CLICKREF_E_INVALID_CLICK_ID);
+  CHECK_STATUS(clickref_html_rewriter_new("no spaces", 9, NULL, collect, &c, &rw),
+               CLICKREF_E_INVALID_CLICK_ID);
   CHECK(rw == NULL);
-  CHECK_STATUS(clickref_html_rewriter_new(kId, strlen(kId), NULL, NULL, &c, &rw), CLICKREF_E_INVALID_ARGUMENT);
-  CHECK_STATUS(clickref_html_rewriter_new(kId, strlen(kId), NULL, collect, &c, NULL), CLICKREF_E_INVALID_ARGUMENT);
+  CHECK_STATUS(clickref_html_rewriter_new(kId, strlen(kId), NULL, NULL, &c, &rw),
+               CLICKREF_E_INVALID_ARGUMENT);
+  CHECK_STATUS(clickref_html_rewriter_new(kId, strlen(kId), NULL, collect, &c, NULL),
+               CLICKREF_E_INVALID_ARGUMENT);
   CHECK_STATUS(clickref_html_rewriter_new(NULL, 4, NULL, collect, &c, &rw), CLICKREF_E_INVALID_ARGUMENT);
   {
     clickref_link_options bad = CLICKREF_LINK_OPTIONS_INIT;
     bad.version = 0;
-    CHECK_STATUS(clickref_html_rewriter_new(kId, strlen(kId), &bad, collect, &c, &rw), CLICKREF_E_INVALID_ARGUMENT);
+    CHECK_STATUS(clickref_html_rewriter_new(kId, strlen(kId), &bad, collect, &c, &rw),
+                 CLICKREF_E_INVALID_ARGUMENT);
   }
   CHECK(c.calls == 0);
 }

@@ -45,6 +45,8 @@ expect_exit "tolerance widens the window" 0 \
 expect_exit "--secret without --header" 2 "$cli" convert --secret s "$session"
 expect_exit "--header without --secret" 2 "$cli" convert --header "$header" "$session"
 expect_exit "--lines cannot verify" 2 "$cli" convert --lines --secret s --header "$header" "$session"
+expect_exit "--now without --secret" 2 "$cli" convert --now 1735689700 "$session"
+expect_exit "bad --tolerance" 2 "$cli" convert --secret whsec_cli --header "$header" --tolerance 5m "$session"
 expect_exit "two files" 2 "$cli" convert "$session" "$session"
 expect_exit "unknown option" 2 "$cli" convert --bogus "$session"
 

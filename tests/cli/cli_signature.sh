@@ -33,6 +33,14 @@ expect_exit "unknown option is a usage error" 2 "$cli" verify --secret s --heade
 expect_exit "unreadable file" 1 "$cli" verify --secret s --header h /nonexistent/file
 expect_exit "unknown command" 2 "$cli" frobnicate
 
+# Whole-input commands cap what they hold in memory at 64 MiB.
+expect_stderr "input over 64 MiB is refused" "larger than 64 MiB" \
+  bash -c "head -c $((64 * 1024 * 1024 + 1)) /dev/zero | \"$cli\" sign --secret s --timestamp 1"
+expect_exit "input over 64 MiB exits 1" 1 \
+  bash -c "head -c $((64 * 1024 * 1024 + 1)) /dev/zero | \"$cli\" sign --secret s --timestamp 1"
+expect_output "input of exactly 64 MiB is accepted" "t=1,v1=" \
+  bash -c "head -c $((64 * 1024 * 1024)) /dev/zero | \"$cli\" sign --secret s --timestamp 1 | cut -c1-7"
+
 # What sign prints, verify accepts: a round trip through the tool.
 signed=$(printf 'hello' | "$cli" sign --secret whsec_x --timestamp 1700000000)
 expect_output "round trip" "ok" \

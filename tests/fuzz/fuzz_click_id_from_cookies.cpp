@@ -44,8 +44,8 @@ void check_lookup(std::string_view header, std::string_view name) {
   std::string again;
   FUZZ_CHECK(write_both_ways(
                  [&](char* out, size_t cap, size_t* out_len) {
-                   return clickref_click_id_from_cookies(sent_back.data(), sent_back.size(), name_data, name.size(),
-                                                         out, cap, out_len);
+                   return clickref_click_id_from_cookies(sent_back.data(), sent_back.size(), name_data,
+                                                         name.size(), out, cap, out_len);
                  },
                  again) == CLICKREF_OK);
   FUZZ_CHECK(again == value);

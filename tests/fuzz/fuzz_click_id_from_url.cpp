@@ -28,7 +28,8 @@ void check_lookup(std::string_view url, const char* param, size_t param_len) {
   std::string cookie;
   FUZZ_CHECK(write_both_ways(
                  [&](char* out, size_t cap, size_t* out_len) {
-                   return clickref_click_cookie(value.data(), value.size(), nullptr, 1700000000, out, cap, out_len);
+                   return clickref_click_cookie(value.data(), value.size(), nullptr, 1700000000, out, cap,
+                                                out_len);
                  },
                  cookie) == CLICKREF_OK);
   // "tn_click_id=<id>; Expires=…": the pair before the first ';' is what the
@@ -37,8 +38,8 @@ void check_lookup(std::string_view url, const char* param, size_t param_len) {
   std::string from_cookie;
   FUZZ_CHECK(write_both_ways(
                  [&](char* out, size_t cap, size_t* out_len) {
-                   return clickref_click_id_from_cookies(sent_back.data(), sent_back.size(), nullptr, 0, out, cap,
-                                                         out_len);
+                   return clickref_click_id_from_cookies(sent_back.data(), sent_back.size(), nullptr, 0, out,
+                                                         cap, out_len);
                  },
                  from_cookie) == CLICKREF_OK);
   FUZZ_CHECK(from_cookie == value);

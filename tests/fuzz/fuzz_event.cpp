@@ -15,15 +15,17 @@ namespace {
 
 using clickref::fuzz::write_both_ways;
 
-std::string_view view(clickref_str s) { return s.data ? std::string_view(s.data, s.len) : std::string_view(); }
+std::string_view view(clickref_str s) {
+  return s.data ? std::string_view(s.data, s.len) : std::string_view();
+}
 
 // Absent is {NULL, 0}; a NULL pointer never comes with a length.
 bool is_well_formed(clickref_str s) { return s.data != nullptr || s.len == 0; }
 
 void check_fields(const clickref_conversion& c) {
-  const clickref_str strings[] = {c.event_id,       c.event_type,   c.object_id, c.click_id,
-                                  c.order_id,       c.payment_intent, c.payment_link, c.customer_email,
-                                  c.currency,       c.dedupe_key};
+  const clickref_str strings[] = {c.event_id, c.event_type,     c.object_id,    c.click_id,
+                                  c.order_id, c.payment_intent, c.payment_link, c.customer_email,
+                                  c.currency, c.dedupe_key};
   for (const clickref_str& s : strings) {
     FUZZ_CHECK(is_well_formed(s));
     FUZZ_CHECK(simdjson::validate_utf8(s.data ? s.data : "", s.len));
@@ -45,9 +47,11 @@ void check_json(const clickref_conversion& c, const std::string& json) {
   FUZZ_CHECK(object["amount"].get(amount) == simdjson::SUCCESS && amount == c.amount);
   int64_t created = 0;
   FUZZ_CHECK(object["created"].get(created) == simdjson::SUCCESS && created == c.created);
-  const std::pair<const char*, clickref_str> strings[] = {
-      {"event_id", c.event_id}, {"click_id", c.click_id}, {"order_id", c.order_id},
-      {"customer_email", c.customer_email}, {"dedupe_key", c.dedupe_key}};
+  const std::pair<const char*, clickref_str> strings[] = {{"event_id", c.event_id},
+                                                          {"click_id", c.click_id},
+                                                          {"order_id", c.order_id},
+                                                          {"customer_email", c.customer_email},
+                                                          {"dedupe_key", c.dedupe_key}};
   for (const auto& [key, expected] : strings) {
     simdjson::dom::element value;
     FUZZ_CHECK(object[key].get(value) == simdjson::SUCCESS);
@@ -67,7 +71,8 @@ void check_postback_param(const std::string& url, const char* param, clickref_st
   std::string value;
   const clickref_status s = write_both_ways(
       [&](char* out, size_t cap, size_t* out_len) {
-        return clickref_click_id_from_url(url.data(), url.size(), param, std::strlen(param), out, cap, out_len);
+        return clickref_click_id_from_url(url.data(), url.size(), param, std::strlen(param), out, cap,
+                                          out_len);
       },
       value);
   FUZZ_CHECK(s == CLICKREF_OK && value == view(expected));
@@ -75,9 +80,10 @@ void check_postback_param(const std::string& url, const char* param, clickref_st
 
 void check_outputs(const clickref_conversion& c) {
   std::string json;
-  FUZZ_CHECK(write_both_ways([&](char* out, size_t cap,
-                                 size_t* out_len) { return clickref_conversion_to_json(&c, out, cap, out_len); },
-                             json) == CLICKREF_OK);
+  FUZZ_CHECK(
+      write_both_ways([&](char* out, size_t cap,
+                          size_t* out_len) { return clickref_conversion_to_json(&c, out, cap, out_len); },
+                      json) == CLICKREF_OK);
   check_json(c, json);
 
   std::string amount;
@@ -93,7 +99,8 @@ void check_outputs(const clickref_conversion& c) {
   std::string postback;
   const clickref_status p = write_both_ways(
       [&](char* out, size_t cap, size_t* out_len) {
-        return clickref_postback_url(&c, kBase, sizeof kBase - 1, kExtra, sizeof kExtra - 1, out, cap, out_len);
+        return clickref_postback_url(&c, kBase, sizeof kBase - 1, kExtra, sizeof kExtra - 1, out, cap,
+                                     out_len);
       },
       postback);
   if (c.click_id.len == 0) {

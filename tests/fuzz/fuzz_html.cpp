@@ -44,7 +44,8 @@ bool may_hold_a_link(std::string_view html) {
   if (html.find_first_of("&%") != std::string_view::npos) return true;
   std::string folded;
   for (char c : html) {
-    if (c != '\t' && c != '\n' && c != '\r') folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c != '\t' && c != '\n' && c != '\r')
+      folded += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
   return folded.find("stripe") != std::string::npos;
 }
@@ -62,8 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(write_both_ways(
                  [&](char* out, size_t cap, size_t* out_len) {
                    one_shot_count = 0;
-                   return clickref_rewrite_html(html.data(), html.size(), kId.data(), kId.size(), &options, out,
-                                                cap, out_len);
+                   return clickref_rewrite_html(html.data(), html.size(), kId.data(), kId.size(), &options,
+                                                out, cap, out_len);
                  },
                  one_shot) == CLICKREF_OK);
 

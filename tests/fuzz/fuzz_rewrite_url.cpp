@@ -35,7 +35,8 @@ clickref_status rewrite(std::string_view url, std::string_view id, std::string& 
   options.n_hosts = 2;
   return write_both_ways(
       [&](char* buffer, size_t cap, size_t* out_len) {
-        return clickref_rewrite_url(url.data(), url.size(), id.data(), id.size(), &options, buffer, cap, out_len);
+        return clickref_rewrite_url(url.data(), url.size(), id.data(), id.size(), &options, buffer, cap,
+                                    out_len);
       },
       out);
 }

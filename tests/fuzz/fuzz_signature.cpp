@@ -45,9 +45,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   clickref_error err{};
   const clickref_status s = verify(payload, header, &err);
-  FUZZ_CHECK(is_one_of(s, {CLICKREF_OK, CLICKREF_E_SIG_MISSING_HEADER, CLICKREF_E_SIG_MALFORMED_HEADER,
-                           CLICKREF_E_SIG_NO_V1, CLICKREF_E_SIG_MISMATCH, CLICKREF_E_SIG_TOO_OLD,
-                           CLICKREF_E_EMPTY_PAYLOAD}));
+  FUZZ_CHECK(is_one_of(
+      s, {CLICKREF_OK, CLICKREF_E_SIG_MISSING_HEADER, CLICKREF_E_SIG_MALFORMED_HEADER, CLICKREF_E_SIG_NO_V1,
+          CLICKREF_E_SIG_MISMATCH, CLICKREF_E_SIG_TOO_OLD, CLICKREF_E_EMPTY_PAYLOAD}));
   if (s != CLICKREF_OK) {
     FUZZ_CHECK(err.code == s);
     FUZZ_CHECK(err.message != nullptr);
@@ -61,8 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (payload.empty()) return 0;
   char signed_header[128];
   size_t signed_len = 0;
-  FUZZ_CHECK(clickref_sign_payload(payload.data(), payload.size(), kSecret, sizeof kSecret - 1, kNow, signed_header,
-                                   sizeof signed_header, &signed_len) == CLICKREF_OK);
+  FUZZ_CHECK(clickref_sign_payload(payload.data(), payload.size(), kSecret, sizeof kSecret - 1, kNow,
+                                   signed_header, sizeof signed_header, &signed_len) == CLICKREF_OK);
   const std::string genuine(signed_header, signed_len);
   FUZZ_CHECK(verify(payload, genuine, nullptr) == CLICKREF_OK);
   const clickref_status extended = verify(payload, genuine + "," + std::string(header), nullptr);

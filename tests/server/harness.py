@@ -10,7 +10,6 @@ import hmac
 import http.client
 import json
 import os
-import re
 import signal
 import subprocess
 import time
@@ -179,7 +178,3 @@ def set_cookie_attributes(value: str):
         parsed[k.lower()] = v
     return name, val, parsed
 
-
-def query_id(url):
-    m = re.findall(r"[?&]client_reference_id=([^&#]*)", url)
-    return m

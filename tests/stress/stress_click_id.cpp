@@ -35,22 +35,26 @@ class click_id_surface final : public surface {
   }
 
   const char* name() const override { return "click_id"; }
-  bool run() const override { return expected_.find("(failed)") == std::string::npos && outputs() == expected_; }
+  bool run() const override {
+    return expected_.find("(failed)") == std::string::npos && outputs() == expected_;
+  }
 
  private:
   std::string outputs() const {
     std::string all = output_of([](char* out, size_t cap, size_t* len) {
       return clickref_click_id_from_url(kUrl, std::strlen(kUrl), nullptr, 0, out, cap, len);
     });
+    all +=
+        '|' + output_of([](char* out, size_t cap, size_t* len) {
+          return clickref_click_id_from_cookies(kCookies, std::strlen(kCookies), nullptr, 0, out, cap, len);
+        });
     all += '|' + output_of([](char* out, size_t cap, size_t* len) {
-      return clickref_click_id_from_cookies(kCookies, std::strlen(kCookies), nullptr, 0, out, cap, len);
-    });
-    all += '|' + output_of([](char* out, size_t cap, size_t* len) {
-      return clickref_click_cookie(kId, std::strlen(kId), nullptr, 1700000000, out, cap, len);
-    });
+             return clickref_click_cookie(kId, std::strlen(kId), nullptr, 1700000000, out, cap, len);
+           });
     all += '|' + output_of([this](char* out, size_t cap, size_t* len) {
-      return clickref_rewrite_url(kLink, std::strlen(kLink), kId, std::strlen(kId), &options_, out, cap, len);
-    });
+             return clickref_rewrite_url(kLink, std::strlen(kLink), kId, std::strlen(kId), &options_, out,
+                                         cap, len);
+           });
     all += clickref_click_id_valid(kId, std::strlen(kId)) ? "|valid" : "|invalid";
     return all;
   }

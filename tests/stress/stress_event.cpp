@@ -32,23 +32,23 @@ std::string output_of(Write&& write) {
 std::string outputs_of(const clickref_event* event) {
   clickref_conversion c;
   if (clickref_event_conversion(event, &c) != CLICKREF_OK) return "(failed)";
-  std::string all = output_of([&](char* out, size_t cap, size_t* len) {
-    return clickref_conversion_to_json(&c, out, cap, len);
-  });
+  std::string all = output_of(
+      [&](char* out, size_t cap, size_t* len) { return clickref_conversion_to_json(&c, out, cap, len); });
   all += '|' + output_of([&](char* out, size_t cap, size_t* len) {
-    return clickref_format_amount(c.amount, c.currency.data, c.currency.len, out, cap, len);
-  });
+           return clickref_format_amount(c.amount, c.currency.data, c.currency.len, out, cap, len);
+         });
   all += '|' + output_of([&](char* out, size_t cap, size_t* len) {
-    return clickref_postback_url(&c, kPostbackBase, std::strlen(kPostbackBase), kExtra, std::strlen(kExtra), out,
-                                 cap, len);
-  });
+           return clickref_postback_url(&c, kPostbackBase, std::strlen(kPostbackBase), kExtra,
+                                        std::strlen(kExtra), out, cap, len);
+         });
   return all;
 }
 
 class event_surface final : public surface {
  public:
   event_surface() {
-    if (clickref_event_parse(kEvent, std::strlen(kEvent), &shared_, nullptr) != CLICKREF_OK) shared_ = nullptr;
+    if (clickref_event_parse(kEvent, std::strlen(kEvent), &shared_, nullptr) != CLICKREF_OK)
+      shared_ = nullptr;
     if (shared_ != nullptr) expected_ = outputs_of(shared_);
   }
   ~event_surface() override { clickref_event_free(shared_); }

@@ -39,7 +39,9 @@ class html_surface final : public surface {
 
   const char* name() const override { return "html"; }
 
-  bool run() const override { return !expected_.empty() && one_shot() == expected_ && streamed() == expected_; }
+  bool run() const override {
+    return !expected_.empty() && one_shot() == expected_ && streamed() == expected_;
+  }
 
  private:
   std::string one_shot() const {
@@ -54,7 +56,8 @@ class html_surface final : public surface {
   std::string streamed() const {
     std::string out;
     clickref_html_rewriter* rw = nullptr;
-    if (clickref_html_rewriter_new(kId, std::strlen(kId), &options_, append, &out, &rw) != CLICKREF_OK) return {};
+    if (clickref_html_rewriter_new(kId, std::strlen(kId), &options_, append, &out, &rw) != CLICKREF_OK)
+      return {};
     const size_t total = std::strlen(kHtml);
     bool ok = true;
     for (size_t at = 0; at < total && ok; at += 7) {

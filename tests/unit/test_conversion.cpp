@@ -110,6 +110,13 @@ const std::vector<expected_conversion>& expected_conversions() {
   return table;
 }
 
+event parsed(const std::string& json) {
+  auto ev = parse_event(json);
+  INFO(status_name(ev.error()));
+  REQUIRE(ev.ok());
+  return std::move(*ev);
+}
+
 conversion converted(const event& ev, const conversion_options& options = {}) {
   auto c = to_conversion(ev, options);
   INFO(status_name(c.error()));
@@ -117,11 +124,23 @@ conversion converted(const event& ev, const conversion_options& options = {}) {
   return *c;
 }
 
-event parsed(const std::string& json) {
-  auto ev = parse_event(json);
-  INFO(status_name(ev.error()));
-  REQUIRE(ev.ok());
-  return std::move(*ev);
+// A conversion borrows from its event, so the two are kept together. (The
+// views stay valid when the event moves: they point into its heap memory.)
+struct converted_event {
+  event ev;
+  conversion c;
+};
+
+// The status of converting the event `json` holds.
+status conversion_error(const std::string& json) {
+  const event ev = parsed(json);
+  return to_conversion(ev).error();
+}
+
+converted_event converted(const std::string& json) {
+  converted_event out{parsed(json), {}};
+  out.c = converted(out.ev);
+  return out;
 }
 
 std::optional<std::string> as_optional(std::optional<std::string_view> s) {
@@ -200,32 +219,29 @@ TEST_CASE("events that yield no conversion: CLICKREF_E_UNSUPPORTED_EVENT", "[con
   for (const char* fixture :
        {"checkout-session-completed-setup", "checkout-session-expired", "payment-intent-succeeded"}) {
     CAPTURE(fixture);
-    CHECK(to_conversion(parsed(event_fixture(fixture))).error() == CLICKREF_E_UNSUPPORTED_EVENT);
+    CHECK(conversion_error(event_fixture(fixture)) == CLICKREF_E_UNSUPPORTED_EVENT);
   }
   const std::string session = event_fixture("checkout-session-completed");
-  // Other session and charge events.
-  for (const char* type : {"checkout.session.async_payment_pending", "checkout.session.updated"}) {
-    CHECK(to_conversion(parsed(edited(session, "checkout.session.completed", type))).error() ==
-          CLICKREF_E_UNSUPPORTED_EVENT);
-  }
   const std::string charge = event_fixture("charge-succeeded");
-  for (const char* type : {"charge.failed", "charge.captured", "charge.updated"}) {
-    CHECK(to_conversion(parsed(edited(charge, "\"charge.succeeded\"", "\""s + type + "\""))).error() ==
-          CLICKREF_E_UNSUPPORTED_EVENT);
-  }
   const std::string dispute = event_fixture("charge-dispute-created");
-  CHECK(to_conversion(parsed(edited(dispute, "charge.dispute.created", "charge.dispute.closed"))).error() ==
-        CLICKREF_E_UNSUPPORTED_EVENT);
-  // A payment_status Stripe has not documented is not guessed at.
-  CHECK(to_conversion(
-            parsed(edited(session, "\"payment_status\": \"paid\"", "\"payment_status\": \"settling\"")))
-            .error() == CLICKREF_E_UNSUPPORTED_EVENT);
-  // A setup session is never a purchase, whatever the event.
   const std::string setup = event_fixture("checkout-session-completed-setup");
-  CHECK(to_conversion(
-            parsed(edited(setup, "checkout.session.completed", "checkout.session.async_payment_succeeded")))
-            .error() == CLICKREF_E_UNSUPPORTED_EVENT);
-  CHECK(to_conversion(event()).error() == CLICKREF_E_UNSUPPORTED_EVENT);
+  for (const std::string& json : {
+           // Other session, charge and dispute events.
+           edited(session, "checkout.session.completed", "checkout.session.async_payment_pending"),
+           edited(session, "checkout.session.completed", "checkout.session.updated"),
+           edited(charge, "\"charge.succeeded\"", "\"charge.failed\""),
+           edited(charge, "\"charge.succeeded\"", "\"charge.captured\""),
+           edited(charge, "\"charge.succeeded\"", "\"charge.updated\""),
+           edited(dispute, "charge.dispute.created", "charge.dispute.closed"),
+           // A payment_status Stripe has not documented is not guessed at.
+           edited(session, "\"payment_status\": \"paid\"", "\"payment_status\": \"settling\""),
+           // A setup session is never a purchase, whatever the event.
+           edited(setup, "checkout.session.completed", "checkout.session.async_payment_succeeded"),
+       }) {
+    CHECK(conversion_error(json) == CLICKREF_E_UNSUPPORTED_EVENT);
+  }
+  const event empty;
+  CHECK(to_conversion(empty).error() == CLICKREF_E_UNSUPPORTED_EVENT);
 }
 
 TEST_CASE("the events of one purchase share a dedupe_key", "[conversion]") {
@@ -233,7 +249,7 @@ TEST_CASE("the events of one purchase share a dedupe_key", "[conversion]") {
                                                "charge-refunded", "charge-dispute-created"};
   for (const char* fixture : purchase_a) {
     CAPTURE(fixture);
-    CHECK(converted(parsed(event_fixture(fixture))).dedupe_key == kPaymentIntentA);
+    CHECK(converted(event_fixture(fixture)).c.dedupe_key == kPaymentIntentA);
   }
   // (A conversion borrows from its event: both events stay alive.)
   const event completed = parsed(event_fixture("checkout-session-completed-unpaid"));
@@ -244,8 +260,7 @@ TEST_CASE("the events of one purchase share a dedupe_key", "[conversion]") {
   CHECK(pending.status == conversion_status::pending);
   CHECK(settled.status == conversion_status::approved);
   // Different purchases do not collide.
-  CHECK(pending.dedupe_key !=
-        converted(parsed(event_fixture("checkout-session-async-payment-failed"))).dedupe_key);
+  CHECK(pending.dedupe_key != converted(event_fixture("checkout-session-async-payment-failed")).c.dedupe_key);
 }
 
 TEST_CASE("the metadata key that carries the click id is configurable", "[conversion]") {
@@ -265,17 +280,16 @@ TEST_CASE("the metadata key that carries the click id is configurable", "[conver
   const std::string session = event_fixture("checkout-session-completed");
   const std::string both = edited(session, "\"metadata\": {},\n      \"mode\"",
                                   "\"metadata\": {\"click_id\": \"from_metadata\"},\n      \"mode\"");
-  CHECK(converted(parsed(both)).click_id == kClickA);
+  CHECK(converted(both).c.click_id == kClickA);
   const std::string empty_reference =
       edited(both, "\"client_reference_id\": \"" + kClickA + "\"", "\"client_reference_id\": \"\"");
-  const conversion from_metadata = converted(parsed(empty_reference));
-  CHECK(from_metadata.click_id == "from_metadata");
-  CHECK(from_metadata.source == click_id_source::metadata);
+  const converted_event from_metadata = converted(empty_reference);
+  CHECK(from_metadata.c.click_id == "from_metadata");
+  CHECK(from_metadata.c.source == click_id_source::metadata);
   // Charges only ever read metadata.
   const std::string charge = event_fixture("charge-succeeded");
-  const conversion empty =
-      converted(parsed(edited(charge, "\"click_id\": \"" + kClickA + "\"", "\"click_id\": \"\"")));
-  CHECK_FALSE(empty.click_id);
+  CHECK_FALSE(
+      converted(edited(charge, "\"click_id\": \"" + kClickA + "\"", "\"click_id\": \"\"")).c.click_id);
 }
 
 TEST_CASE("click ids Stripe would drop are reported, flagged invalid", "[conversion]") {
@@ -284,24 +298,20 @@ TEST_CASE("click ids Stripe would drop are reported, flagged invalid", "[convers
     CAPTURE(id);
     const std::string json = edited(session, "\"client_reference_id\": \"" + kClickA + "\"",
                                     "\"client_reference_id\": \"" + id + "\"");
-    const conversion c = converted(parsed(json));
-    CHECK(c.click_id == id);
-    CHECK_FALSE(c.click_id_valid);
+    const converted_event got = converted(json);
+    CHECK(got.c.click_id == id);
+    CHECK_FALSE(got.c.click_id_valid);
   }
   const std::string longest(200, 'Z');
-  const conversion ok = converted(parsed(edited(session, "\"client_reference_id\": \"" + kClickA + "\"",
-                                                "\"client_reference_id\": \"" + longest + "\"")));
-  CHECK(ok.click_id_valid);
+  CHECK(converted(edited(session, "\"client_reference_id\": \"" + kClickA + "\"",
+                         "\"client_reference_id\": \"" + longest + "\""))
+            .c.click_id_valid);
 }
 
 TEST_CASE("charge.succeeded takes amount when nothing was captured", "[conversion]") {
   const std::string charge = event_fixture("charge-succeeded");
-  const conversion uncaptured =
-      converted(parsed(edited(charge, "\"amount_captured\": 4900", "\"amount_captured\": 0")));
-  CHECK(uncaptured.amount == 4900);
-  const conversion partial =
-      converted(parsed(edited(charge, "\"amount_captured\": 4900", "\"amount_captured\": 3000")));
-  CHECK(partial.amount == 3000);
+  CHECK(converted(edited(charge, "\"amount_captured\": 4900", "\"amount_captured\": 0")).c.amount == 4900);
+  CHECK(converted(edited(charge, "\"amount_captured\": 4900", "\"amount_captured\": 3000")).c.amount == 3000);
 }
 
 // ---------------------------------------------------------------- JSON
@@ -314,7 +324,8 @@ TEST_CASE("to_json: every fixture's conversion, parsed back", "[conversion][json
   simdjson::dom::parser parser;
   for (const expected_conversion& want : expected_conversions()) {
     CAPTURE(want.fixture);
-    const conversion c = converted(parsed(event_fixture(want.fixture)));
+    const converted_event got = converted(event_fixture(want.fixture));
+    const conversion& c = got.c;
     auto json = to_json(c);
     REQUIRE(json.ok());
     CAPTURE(*json);
@@ -481,7 +492,8 @@ TEST_CASE("format_amount: Stripe's exponents", "[conversion][amount]") {
 // ---------------------------------------------------------------- postback URLs
 
 TEST_CASE("postback_url: Tracknow's parameters, percent-encoded", "[conversion][postback]") {
-  const conversion c = converted(parsed(event_fixture("checkout-session-completed")));
+  const converted_event session = converted(event_fixture("checkout-session-completed"));
+  const conversion& c = session.c;
   const std::string params =
       "click_id=" + kClickA + "&order_id=" + kPaymentIntentA + "&amount=49.00&currency=USD";
   const std::string base = "https://acme-tracking.tracknow.info/postback";
@@ -497,8 +509,8 @@ TEST_CASE("postback_url: Tracknow's parameters, percent-encoded", "[conversion][
   CHECK(*postback_url(c, "HTTP://tracker.example/pb") == "HTTP://tracker.example/pb?" + params);
 
   // Values are encoded as encodeURIComponent does.
-  const conversion odd = converted(parsed(event_fixture("checkout-session-completed-invalid-click-id")));
-  CHECK(*postback_url(odd, base) ==
+  const converted_event odd = converted(event_fixture("checkout-session-completed-invalid-click-id"));
+  CHECK(*postback_url(odd.c, base) ==
         base +
             "?click_id=aff.42%2Fsummer%20sale&order_id=pi_3QuBaDLkdIwHu7ix0BaDc1iD"
             "&amount=9.90&currency=CHF");
@@ -513,8 +525,8 @@ TEST_CASE("postback_url: Tracknow's parameters, percent-encoded", "[conversion][
 
 TEST_CASE("postback_url refuses what would be unattributable or malformed", "[conversion][postback]") {
   const std::string base = "https://acme-tracking.tracknow.info/postback";
-  const conversion dispute = converted(parsed(event_fixture("charge-dispute-created")));
-  CHECK(postback_url(dispute, base).error() == CLICKREF_E_NOT_FOUND);
+  const converted_event dispute = converted(event_fixture("charge-dispute-created"));
+  CHECK(postback_url(dispute.c, base).error() == CLICKREF_E_NOT_FOUND);
   conversion c = hand_made();
   c.click_id = "";
   CHECK(postback_url(c, base).error() == CLICKREF_E_NOT_FOUND);

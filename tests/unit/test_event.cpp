@@ -94,7 +94,7 @@ TEST_CASE("the typed view of a Checkout Session", "[event]") {
   CHECK(s->metadata.empty());
 }
 
-TEST_CASE("expanded objects still yield their ids; metadata is searchable", "[event]") {
+TEST_CASE("expanded objects still yield their ids, and metadata is searchable", "[event]") {
   const event ev = parsed(event_fixture("checkout-session-completed-jpy-metadata"));
   const checkout_session_view* s = ev.checkout_session();
   REQUIRE(s != nullptr);
@@ -137,7 +137,7 @@ TEST_CASE("subscriptions, Connect accounts and setup sessions", "[event]") {
   CHECK_FALSE(t->amount_tax);  // total_details is null
 }
 
-TEST_CASE("escaped strings are unescaped; raw UTF-8 is kept", "[event]") {
+TEST_CASE("escaped strings are unescaped and raw UTF-8 is kept", "[event]") {
   const event escaped = parsed(event_fixture("checkout-session-async-payment-succeeded"));
   const event raw = parsed(event_fixture("checkout-session-completed-unpaid"));
   const std::string expected = "j\xC3\xBCrgen.m\xC3\xBCller@example.de";  // jürgen.müller@

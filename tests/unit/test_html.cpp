@@ -96,7 +96,8 @@ std::string decoded(std::string_view raw) {
 TEST_CASE("html: a document without payment links comes back byte for byte", "[html]") {
   check_unchanged("");
   check_unchanged("plain text, no markup at all");
-  check_unchanged("<!doctype html><html><head><title>x</title></head><body><a href=\"/pricing\">p</a></body></html>");
+  check_unchanged(
+      "<!doctype html><html><head><title>x</title></head><body><a href=\"/pricing\">p</a></body></html>");
   check_unchanged("<a href=\"https://stripe.com/pricing\">not a payment link</a>");
   check_unchanged("<a href=\"http://buy.stripe.com/x\">http is not https</a>");
   check_unchanged("<a>no href</a><a href>empty</a><a href=\"\">empty</a><a href=>empty</a>");
@@ -136,17 +137,21 @@ TEST_CASE("html: tag and attribute names are case-insensitive", "[html]") {
 
 TEST_CASE("html: of duplicate attributes the first counts", "[html]") {
   check_unchanged("<a href=\"/docs\" href=\"" + kLink + "\">");
-  CHECK(rewritten("<a href=\"" + kLink + "\" HREF=\"/docs\">") == "<a href=\"" + kLinkWithId + "\" HREF=\"/docs\">");
-  CHECK(rewritten("<a href href=\"/docs\" x=\"" + kLink + "\">") == "<a href href=\"/docs\" x=\"" + kLink + "\">");
+  CHECK(rewritten("<a href=\"" + kLink + "\" HREF=\"/docs\">") ==
+        "<a href=\"" + kLinkWithId + "\" HREF=\"/docs\">");
+  CHECK(rewritten("<a href href=\"/docs\" x=\"" + kLink + "\">") ==
+        "<a href href=\"/docs\" x=\"" + kLink + "\">");
 }
 
 TEST_CASE("html: attribute syntax: no value, self-closing, odd names, quotes inside", "[html]") {
   CHECK(rewritten("<a download href=\"" + kLink + "\"/>") == "<a download href=\"" + kLinkWithId + "\"/>");
   CHECK(rewritten("<a/href=\"" + kLink + "\">") == "<a/href=\"" + kLinkWithId + "\">");
-  CHECK(rewritten("<a x=1/href='" + kLink + "'>") == "<a x=1/href='" + kLink + "'>");  // "1/href='…'" is x's value
+  CHECK(rewritten("<a x=1/href='" + kLink + "'>") ==
+        "<a x=1/href='" + kLink + "'>");  // "1/href='…'" is x's value
   CHECK(rewritten("<a x=\"1\"href=\"" + kLink + "\">") == "<a x=\"1\"href=\"" + kLinkWithId + "\">");
   // An unquoted value ends at white space or '>', and "/>" belongs to it.
-  CHECK(rewritten("<a href=" + kLink + "/>") == "<a href=https://buy.stripe.com/test_9A/?client_reference_id=cid_7Q-x>");
+  CHECK(rewritten("<a href=" + kLink + "/>") ==
+        "<a href=https://buy.stripe.com/test_9A/?client_reference_id=cid_7Q-x>");
   // Not href: "=href", "hr\"ef", "href\"".
   check_unchanged("<a =href=\"" + kLink + "\">");
   check_unchanged("<a hr\"ef=\"" + kLink + "\">");
@@ -174,7 +179,8 @@ TEST_CASE("html: attribute syntax: no value, self-closing, odd names, quotes ins
 }
 
 TEST_CASE("html: an href is decoded as the DOM holds it, then written back escaped", "[html]") {
-  const std::string expected = "<a href=\"https://buy.stripe.com/x?a=1&amp;b=2&amp;client_reference_id=cid_7Q-x\">";
+  const std::string expected =
+      "<a href=\"https://buy.stripe.com/x?a=1&amp;b=2&amp;client_reference_id=cid_7Q-x\">";
   CHECK(rewritten("<a href=\"https://buy.stripe.com/x?a=1&amp;b=2\">") == expected);
   CHECK(rewritten("<a href=\"https://buy.stripe.com/x?a=1&#38;b=2\">") == expected);
   CHECK(rewritten("<a href=\"https://buy.stripe.com/x?a=1&#x26;b=2\">") == expected);
@@ -206,7 +212,7 @@ TEST_CASE("html: an href is decoded as the DOM holds it, then written back escap
 TEST_CASE("html: attribute values decode as the tokenizer decodes them", "[html][entities]") {
   CHECK(decoded("a&amp;b") == "a&b");
   CHECK(decoded("a&#38;b&#x26;c&#X26;d") == "a&b&c&d");
-  CHECK(decoded("&#65&#x42;&#67;") == "ABC");          // ';' is optional after digits
+  CHECK(decoded("&#65&#x42;&#67;") == "ABC");  // ';' is optional after digits
   CHECK(decoded("&#x41g") == "Ag");
   CHECK(decoded("&#;&#x;&#X;&#") == "&#;&#x;&#X;&#");  // no digits: literal
   CHECK(decoded("&#x&amp;") == "&#x&");
@@ -216,8 +222,8 @@ TEST_CASE("html: attribute values decode as the tokenizer decodes them", "[html]
   CHECK(decoded("&#99999999999999999999;") == "\xEF\xBF\xBD");
   CHECK(decoded("&#x10FFFF;") == "\xF4\x8F\xBF\xBF");
   CHECK(decoded("&#128;&#x82;&#x9F;") == "\xE2\x82\xAC\xE2\x80\x9A\xC5\xB8");  // windows-1252
-  CHECK(decoded("&#x81;&#x8D;") == "\xC2\x81\xC2\x8D");  // undefined there: kept
-  CHECK(decoded("&#13;&#9;") == "\r\t");                 // controls from references stay
+  CHECK(decoded("&#x81;&#x8D;") == "\xC2\x81\xC2\x8D");                        // undefined there: kept
+  CHECK(decoded("&#13;&#9;") == "\r\t");  // controls from references stay
   CHECK(decoded("&#x7F;") == "\x7F");
   CHECK(decoded("&#xFFFE;") == "\xEF\xBF\xBE");
   // Named references: the longest name wins; legacy names without ';'.
@@ -238,11 +244,13 @@ TEST_CASE("html: attribute values decode as the tokenizer decodes them", "[html]
   CHECK(decoded("&;&&&") == "&;&&&");
   CHECK(decoded("&CounterClockwiseContourIntegral;") == "\xE2\x88\xB3");
   CHECK(decoded("&NotEqualTilde;") == "\xE2\x89\x82\xCC\xB8");  // two code points
-  CHECK(decoded("&AMP;&Amp;") == "&&Amp;");                      // names are case-sensitive
+  CHECK(decoded("&AMP;&Amp;") == "&&Amp;");                     // names are case-sensitive
   CHECK(decoded("&lt;&LT&gt") == "<<>");
   // The input stream's rules.
   CHECK(decoded("a\r\nb\rc\n\rd") == "a\nb\nc\n\nd");
-  CHECK(decoded("a\0b"s) == "a\xEF\xBF\xBD" "b");
+  CHECK(decoded("a\0b"s) ==
+        "a\xEF\xBF\xBD"
+        "b");
   CHECK(decoded("\xFF\xC3(") == "\xFF\xC3(");  // not UTF-8: bytes copied
 }
 
@@ -260,9 +268,10 @@ TEST_CASE("html: every <a>, in SVG, MathML, template and noscript too", "[html]"
 }
 
 TEST_CASE("html: <stripe-buy-button> and <stripe-pricing-table> get client-reference-id", "[html]") {
-  CHECK(rewritten("<stripe-buy-button buy-button-id=\"buy_1\" publishable-key=\"pk_1\"></stripe-buy-button>") ==
-        "<stripe-buy-button client-reference-id=\"cid_7Q-x\" buy-button-id=\"buy_1\" publishable-key=\"pk_1\">"
-        "</stripe-buy-button>");
+  CHECK(
+      rewritten("<stripe-buy-button buy-button-id=\"buy_1\" publishable-key=\"pk_1\"></stripe-buy-button>") ==
+      "<stripe-buy-button client-reference-id=\"cid_7Q-x\" buy-button-id=\"buy_1\" publishable-key=\"pk_1\">"
+      "</stripe-buy-button>");
   CHECK(rewritten("<stripe-pricing-table pricing-table-id='prctbl_1'>") ==
         "<stripe-pricing-table client-reference-id=\"cid_7Q-x\" pricing-table-id='prctbl_1'>");
   CHECK(rewritten("<stripe-buy-button>") == "<stripe-buy-button client-reference-id=\"cid_7Q-x\">");
@@ -309,10 +318,10 @@ TEST_CASE("html: never inside comments, bogus comments or DOCTYPE", "[html]") {
   check_unchanged("<!-- " + a + " -->");
   check_unchanged("<!--" + a + "-->");
   check_unchanged("<!-- -- > " + a + " -- -->");
-  check_unchanged("<!--!> " + a + " -->");           // "<!--!>" does not close
-  check_unchanged("<!-- <!-- " + a + " -->");        // nested opener: still one comment
-  check_unchanged("<!-- " + a);                      // unterminated: to the end
-  CHECK(rewritten("<!-->" + a) == "<!-->" + b);      // closed at once
+  check_unchanged("<!--!> " + a + " -->");       // "<!--!>" does not close
+  check_unchanged("<!-- <!-- " + a + " -->");    // nested opener: still one comment
+  check_unchanged("<!-- " + a);                  // unterminated: to the end
+  CHECK(rewritten("<!-->" + a) == "<!-->" + b);  // closed at once
   CHECK(rewritten("<!--->" + a) == "<!--->" + b);
   CHECK(rewritten("<!---->" + a) == "<!---->" + b);
   CHECK(rewritten("<!-- x --!>" + a) == "<!-- x --!>" + b);
@@ -340,24 +349,30 @@ TEST_CASE("html: never in the text of raw text and RCDATA elements", "[html]") {
   const std::string in = "<a href=\"" + kLink + "\">";
   const std::string out = "<a href=\"https://buy.stripe.com/out\">";
   const std::string out_rewritten = "<a href=\"https://buy.stripe.com/out?client_reference_id=cid_7Q-x\">";
-  for (const char* element : {"script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title"}) {
+  for (const char* element :
+       {"script", "style", "xmp", "iframe", "noembed", "noframes", "textarea", "title"}) {
     const std::string e = element;
     INFO(e);
-    CHECK(rewritten("<" + e + ">" + in + "</" + e + ">" + out) == "<" + e + ">" + in + "</" + e + ">" + out_rewritten);
+    CHECK(rewritten("<" + e + ">" + in + "</" + e + ">" + out) ==
+          "<" + e + ">" + in + "</" + e + ">" + out_rewritten);
     CHECK(rewritten("<" + e + " id=x>" + in + "</" + e + " >" + out) ==
           "<" + e + " id=x>" + in + "</" + e + " >" + out_rewritten);
     // Only its own end tag ends it, in any case, then white space, '/' or '>'.
     std::string upper = e;
-    std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) { return static_cast<char>(c - 32); });
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](char c) { return static_cast<char>(c - 32); });
     CHECK(rewritten("<" + upper + ">" + in + "</" + upper + "/>" + out) ==
           "<" + upper + ">" + in + "</" + upper + "/>" + out_rewritten);
-    check_unchanged("<" + e + ">" + in + "</" + e + "x>" + in + "</" + e + "1>" + in + "</p>" + in + "</ " + e + ">" + in);
+    check_unchanged("<" + e + ">" + in + "</" + e + "x>" + in + "</" + e + "1>" + in + "</p>" + in + "</ " +
+                    e + ">" + in);
     check_unchanged("<" + e + ">" + in + "<!-- </" + e + "> -->");  // no comments in there...
-    CHECK(rewritten("<" + e + "><!-- </" + e + "> -->" + out) == "<" + e + "><!-- </" + e + "> -->" + out_rewritten);
+    CHECK(rewritten("<" + e + "><!-- </" + e + "> -->" + out) ==
+          "<" + e + "><!-- </" + e + "> -->" + out_rewritten);
     check_unchanged("<" + e + ">" + in);  // unterminated: to the end
   }
   // The end tag may carry attributes, with quoted '>' in them.
-  CHECK(rewritten("<style></style x='>" + in + "'>" + out) == "<style></style x='>" + in + "'>" + out_rewritten);
+  CHECK(rewritten("<style></style x='>" + in + "'>" + out) ==
+        "<style></style x='>" + in + "'>" + out_rewritten);
   // plaintext never ends.
   check_unchanged("<plaintext></plaintext>" + in);
   // A start tag's self-closing slash changes nothing for HTML elements.
@@ -373,13 +388,16 @@ TEST_CASE("html: script's escapes follow the tokenizer", "[html]") {
   CHECK(rewritten("<script><!--<script></script>" + in + "--></script>" + out) ==
         "<script><!--<script></script>" + in + "--></script>" + out_rewritten);
   // "-->" leaves the escape, even a double one.
-  CHECK(rewritten("<script><!--<script>--></script>" + out) == "<script><!--<script>--></script>" + out_rewritten);
+  CHECK(rewritten("<script><!--<script>--></script>" + out) ==
+        "<script><!--<script>--></script>" + out_rewritten);
   // Escaped (not double-escaped) text ends at </script>.
   CHECK(rewritten("<script><!-- x </script>" + out) == "<script><!-- x </script>" + out_rewritten);
   CHECK(rewritten("<script><!--></script>" + out) == "<script><!--></script>" + out_rewritten);
   // "<scripts>" or "<script0" are no double escape.
-  CHECK(rewritten("<script><!--<scripts></script>" + out) == "<script><!--<scripts></script>" + out_rewritten);
-  CHECK(rewritten("<script><!--<script0></script>" + out) == "<script><!--<script0></script>" + out_rewritten);
+  CHECK(rewritten("<script><!--<scripts></script>" + out) ==
+        "<script><!--<scripts></script>" + out_rewritten);
+  CHECK(rewritten("<script><!--<script0></script>" + out) ==
+        "<script><!--<script0></script>" + out_rewritten);
   // Plain script text: "<!" without "--" escapes nothing.
   CHECK(rewritten("<script>if (a<!b) x = '<a href=\"" + kLink + "\">';</script>" + out) ==
         "<script>if (a<!b) x = '<a href=\"" + kLink + "\">';</script>" + out_rewritten);
@@ -395,7 +413,8 @@ TEST_CASE("html: SVG and MathML: CDATA, no raw text, integration points", "[html
   const std::string in = "<a href=\"" + kLink + "\">";
   const std::string out = "<a href=\"" + kLinkWithId + "\">";
   // CDATA sections exist in foreign content only.
-  CHECK(rewritten("<svg><![CDATA[" + in + "]]>" + in + "</svg>") == "<svg><![CDATA[" + in + "]]>" + out + "</svg>");
+  CHECK(rewritten("<svg><![CDATA[" + in + "]]>" + in + "</svg>") ==
+        "<svg><![CDATA[" + in + "]]>" + out + "</svg>");
   CHECK(rewritten("<svg><![CDATA[ ]] ]]]>" + in) == "<svg><![CDATA[ ]] ]]]>" + out);
   CHECK(rewritten("<svg><![cdata[ x>" + in) == "<svg><![cdata[ x>" + out);  // case-sensitive: bogus comment
   CHECK(rewritten("<math><![CDATA[" + in + "]]></math>") == "<math><![CDATA[" + in + "]]></math>");
@@ -435,19 +454,41 @@ TEST_CASE("html: SVG and MathML: CDATA, no raw text, integration points", "[html
 
 // ---------------------------------------------------------------- malformed input, limits, errors
 
+TEST_CASE("html: deeply nested foreign content stays bounded and balanced", "[html]") {
+  const std::string in = "<a href=\"" + kLink + "\">";
+  const std::string out = "<a href=\"" + kLinkWithId + "\">";
+  std::string open, close;
+  for (int i = 0; i < 10000; ++i) {
+    open += "<g>";
+    close += "</g>";
+  }
+  // A link at depth 10 000 is rewritten; once every <g> and the <svg> are
+  // closed, <style> is raw text again.
+  CHECK(rewritten("<svg>" + open + in + close + "</svg><style>" + in + "</style>") ==
+        "<svg>" + open + out + close + "</svg><style>" + in + "</style>");
+  // Still in SVG after closing only some of them.
+  CHECK(rewritten("<svg>" + open + close.substr(0, 4 * 9999) + "<style>" + in + "</style>") ==
+        "<svg>" + open + close.substr(0, 4 * 9999) + "<style>" + out + "</style>");
+  // And 10 000 unclosed <svg><math> pairs.
+  std::string pairs;
+  for (int i = 0; i < 10000; ++i) pairs += "<svg><math>";
+  CHECK(rewritten(pairs + in) == pairs + out);
+}
+
 TEST_CASE("html: malformed HTML is passed through", "[html]") {
-  check_unchanged("<a href=\"" + kLink + "\"");        // the tag never ends
+  check_unchanged("<a href=\"" + kLink + "\"");  // the tag never ends
   check_unchanged("<a href=\"" + kLink);
   check_unchanged("<a href=" + kLink);
   check_unchanged("<a");
   check_unchanged("<");
-  CHECK(rewritten("<a href=\"" + kLink + "\" <p>") == "<a href=\"" + kLinkWithId + "\" <p>");  // "<p" is an attribute
+  CHECK(rewritten("<a href=\"" + kLink + "\" <p>") ==
+        "<a href=\"" + kLinkWithId + "\" <p>");        // "<p" is an attribute
   check_unchanged("<a\0 href=\""s + kLink + "\">");    // the name is "a\uFFFD"
   CHECK(rewritten("<a href=\"" + kLink + "\0\">"s) ==  // the DOM holds U+FFFD for the NUL
         "<a href=\"" + kLink + "\xEF\xBF\xBD?client_reference_id=cid_7Q-x\">");
   CHECK(rewritten("<p <a href=\"" + kLink + "\">") == "<p <a href=\"" + kLink + "\">");  // attributes of <p>
   CHECK(rewritten("<<a href=\"" + kLink + "\">") == "<<a href=\"" + kLinkWithId + "\">");
-  CHECK(rewritten("</a href=\"" + kLink + "\">") == "</a href=\"" + kLink + "\">");     // an end tag
+  CHECK(rewritten("</a href=\"" + kLink + "\">") == "</a href=\"" + kLink + "\">");  // an end tag
 }
 
 TEST_CASE("html: an invalid click id fails before any output", "[html]") {
@@ -577,8 +618,8 @@ TEST_CASE("html: corpus pages: the links they hold, and random splits", "[html][
     size_t links;  // counted by hand when the page was written
   };
   const page pages[] = {
-      {"landing.html", 4},         {"pricing-table.html", 6}, {"blog-svg-icons.html", 3},
-      {"email-newsletter.html", 5}, {"docs-code-samples.html", 2}, {"app-shell-templates.html", 4},
+      {"landing.html", 4},           {"pricing-table.html", 6},     {"blog-svg-icons.html", 3},
+      {"email-newsletter.html", 5},  {"docs-code-samples.html", 2}, {"app-shell-templates.html", 4},
       {"legacy-crlf-latin.html", 3}, {"broken-markup.html", 3},
   };
   std::mt19937_64 random(20240517);

@@ -69,6 +69,12 @@ TEST_CASE("an empty query is reused, a trailing '&' too", "[url]") {
         "https://buy.stripe.com/x?a=1&client_reference_id=tn_123-abc");
   CHECK(rewritten("https://buy.stripe.com/x?&") ==
         "https://buy.stripe.com/x?&client_reference_id=tn_123-abc");
+  // A query that itself ends in '?' is not empty: it needs the '&' (found
+  // by the rewrite_url fuzzer; without it Stripe sees "(?client_reference_id").
+  CHECK(rewritten("https://buy.stripe.com/x?(?") ==
+        "https://buy.stripe.com/x?(?&client_reference_id=tn_123-abc");
+  CHECK(rewritten("https://buy.stripe.com/x??#f") ==
+        "https://buy.stripe.com/x??&client_reference_id=tn_123-abc#f");
 }
 
 TEST_CASE("the fragment stays after the query", "[url]") {

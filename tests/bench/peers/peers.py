@@ -50,7 +50,7 @@ def stripe_header(payload, timestamp):
 
 
 def main():
-    shared_dir = sys.argv[1]
+    shared_dir, repo_root = sys.argv[1], sys.argv[2]
     with open(f"{shared_dir}/checkout-session-completed.json", "rb") as f:
         payload = f.read()
     header = stripe_header(payload, int(time.time()))
@@ -60,6 +60,20 @@ def main():
 
     assert construct().type == "checkout.session.completed"
     report("verify+parse", f"stripe-python {stripe.version.VERSION}", median_ns(construct))
+
+    # The binding finds the library through CLICKREF_LIBRARY (run.sh sets it).
+    sys.path.insert(0, f"{repo_root}/bindings/python")
+    try:
+        import clickref
+    except ImportError as error:
+        print(f"peers.py: no clickref Python binding ({error}); its row is left out", file=sys.stderr)
+        return
+
+    def construct_with_clickref():
+        return clickref.construct_event(payload, header, SECRET, tolerance=3600)
+
+    assert construct_with_clickref().click_id
+    report("verify+parse", "clickref Python", median_ns(construct_with_clickref))
 
 
 if __name__ == "__main__":

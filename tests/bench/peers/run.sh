@@ -38,10 +38,10 @@ cmake --build "$build" -j2 --target clickref_peers >/dev/null
 
 /usr/bin/python3 "$here/landing_urls.py" >"$scratch/landing-urls.txt"
 results="$scratch/results.tsv"
-echo "== measuring (about two minutes)" >&2
+echo "== measuring (about a minute)" >&2
 "$build/tests/bench/peers/clickref_peers" "$shared" "$scratch/landing-urls.txt" >"$results"
 (cd "$scratch" && node peers.mjs "$shared" "$scratch/landing-urls.txt") >>"$results"
-CLICKREF_LIBRARY_DIR="$build" /usr/bin/python3 "$here/peers.py" "$shared" "$root" >>"$results"
+CLICKREF_LIBRARY="$build/libclickref.so" /usr/bin/python3 "$here/peers.py" "$shared" "$root" >>"$results"
 
 /usr/bin/python3 "$here/table.py" "$results" "$shared"
 echo
