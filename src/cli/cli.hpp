@@ -1,7 +1,7 @@
 // The `clickref` command-line tool: shared pieces of the subcommands.
 #pragma once
 
-#include <clickref/status.hpp>
+#include <clickref/signature.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -53,6 +53,21 @@ std::optional<std::string> read_input(const std::vector<std::string>& positional
 
 // Parses a decimal int64 option value; prints a usage message when invalid.
 std::optional<int64_t> parse_int64(std::string_view option, const std::string& text);
+
+// The verification settings of `verify` and `convert`: --tolerance (default
+// 300) and --now (default: the current time). Returns nullopt after printing
+// a usage message when either is not a whole number.
+struct verify_settings {
+  verify_options options;
+  int64_t now_unix;
+};
+std::optional<verify_settings> read_verify_settings(const std::optional<std::string>& tolerance,
+                                                    const std::optional<std::string>& now, bool reject_future);
+
+// Verifies `payload` against every secret as `verify` does. Returns the exit
+// code to stop with (after printing why), or nullopt when it verified.
+std::optional<int> check_signature(const std::vector<std::string>& secrets, const std::string& header,
+                                   const verify_settings& settings, std::string_view payload);
 
 // Prints "<STATUS_NAME>: <message>" on stderr and returns kExitFailure.
 int fail(status s);

@@ -3,10 +3,8 @@
 #include "cli/line_reader.hpp"
 
 #include <clickref/event.hpp>
-#include <clickref/signature.hpp>
 
 #include <cstdio>
-#include <ctime>
 
 namespace clickref::cli {
 
@@ -20,18 +18,6 @@ constexpr size_t kFlushBytes = size_t{1} << 20;
 void write_out(std::string& out) {
   if (!out.empty()) std::fwrite(out.data(), 1, out.size(), stdout);
   out.clear();
-}
-
-// --secret/--header: verifies the payload as `verify` does. Returns the exit
-// code to stop with, or nullopt to go on.
-std::optional<int> check_signature(const std::vector<std::string>& secrets, const std::string& header,
-                                   const verify_options& options, int64_t now_unix,
-                                   const std::string& payload) {
-  std::vector<std::string_view> secret_views(secrets.begin(), secrets.end());
-  auto v = verifier::create(secret_views.data(), secret_views.size(), options);
-  if (!v) return fail(v.error());
-  if (status s = v->verify(payload, header, now_unix); s != CLICKREF_OK) return fail(s);
-  return std::nullopt;
 }
 
 // Parses one event and maps it; prints the status and returns false when
@@ -150,23 +136,13 @@ int cmd_convert(int argc, char** argv) {
     return convert_lines(files.empty() ? std::string() : files.front(), limit);
   }
   if (max_line) return usage("convert", "--max-line-bytes applies to --lines");
-  verify_options options;
-  int64_t now_unix = static_cast<int64_t>(std::time(nullptr));
-  if (now) {
-    auto parsed = parse_int64("now", *now);
-    if (!parsed) return kExitUsage;
-    now_unix = *parsed;
-  }
-  if (tolerance) {
-    auto parsed = parse_int64("tolerance", *tolerance);
-    if (!parsed) return kExitUsage;
-    options.tolerance_s = *parsed;
-  }
+  const auto settings = read_verify_settings(tolerance, now, false);
+  if (!settings) return kExitUsage;
 
   const auto payload = read_input(files);
   if (!payload) return kExitFailure;
   if (!secrets.empty()) {
-    if (auto stop = check_signature(secrets, *header, options, now_unix, *payload)) return *stop;
+    if (auto stop = check_signature(secrets, *header, *settings, *payload)) return *stop;
   }
   event ev;
   conversion c;

@@ -8,37 +8,49 @@
 
 namespace clickref::cli {
 
+std::optional<verify_settings> read_verify_settings(const std::optional<std::string>& tolerance,
+                                                    const std::optional<std::string>& now, bool reject_future) {
+  verify_settings settings{verify_options{}, static_cast<int64_t>(std::time(nullptr))};
+  settings.options.reject_future = reject_future;
+  if (now) {
+    auto parsed = parse_int64("now", *now);
+    if (!parsed) return std::nullopt;
+    settings.now_unix = *parsed;
+  }
+  if (tolerance) {
+    auto parsed = parse_int64("tolerance", *tolerance);
+    if (!parsed) return std::nullopt;
+    settings.options.tolerance_s = *parsed;
+  }
+  return settings;
+}
+
+std::optional<int> check_signature(const std::vector<std::string>& secrets, const std::string& header,
+                                   const verify_settings& settings, std::string_view payload) {
+  std::vector<std::string_view> secret_views(secrets.begin(), secrets.end());
+  auto v = verifier::create(secret_views.data(), secret_views.size(), settings.options);
+  if (!v) return fail(v.error());
+  if (status s = v->verify(payload, header, settings.now_unix); s != CLICKREF_OK) return fail(s);
+  return std::nullopt;
+}
+
 int cmd_verify(int argc, char** argv) {
   args a(argc, argv, 2);
   const std::vector<std::string> secrets = a.values("secret");
   const auto header = a.value("header");
   const auto tolerance = a.value("tolerance");
   const auto now = a.value("now");
-  verify_options options;
-  options.reject_future = a.flag("reject-future");
+  const bool reject_future = a.flag("reject-future");
   const std::vector<std::string> files = a.positionals();
   if (a.usage_error()) return usage("verify", a.error());
   if (secrets.empty()) return usage("verify", "--secret is required");
   if (!header) return usage("verify", "--header is required");
   if (files.size() > 1) return usage("verify", "at most one input file");
-  int64_t now_unix = static_cast<int64_t>(std::time(nullptr));
-  if (now) {
-    auto parsed = parse_int64("now", *now);
-    if (!parsed) return kExitUsage;
-    now_unix = *parsed;
-  }
-  if (tolerance) {
-    auto parsed = parse_int64("tolerance", *tolerance);
-    if (!parsed) return kExitUsage;
-    options.tolerance_s = *parsed;
-  }
+  const auto settings = read_verify_settings(tolerance, now, reject_future);
+  if (!settings) return kExitUsage;
   const auto payload = read_input(files);
   if (!payload) return kExitFailure;
-
-  std::vector<std::string_view> secret_views(secrets.begin(), secrets.end());
-  auto v = verifier::create(secret_views.data(), secret_views.size(), options);
-  if (!v) return fail(v.error());
-  if (status s = v->verify(*payload, *header, now_unix); s != CLICKREF_OK) return fail(s);
+  if (auto stop = check_signature(secrets, *header, *settings, *payload)) return *stop;
   std::puts("ok");
   return kExitOk;
 }

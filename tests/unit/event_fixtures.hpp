@@ -1,6 +1,8 @@
 // The Stripe event fixtures of tests/data/events, and edits to them.
 #pragma once
 
+#include <clickref/event.hpp>
+
 #include "../catch.hpp"
 #include "test_data.hpp"
 
@@ -21,6 +23,14 @@ inline std::string edited(std::string json, std::string_view from, std::string_v
   REQUIRE(json.find(from, at + 1) == std::string::npos);
   json.replace(at, from.size(), to);
   return json;
+}
+
+// The event `json` holds; the test fails when it does not parse.
+inline event parsed(const std::string& json) {
+  auto ev = parse_event(json);
+  INFO(status_name(ev.error()));
+  REQUIRE(ev.ok());
+  return std::move(*ev);
 }
 
 }  // namespace clickref::test

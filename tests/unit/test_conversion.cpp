@@ -14,6 +14,7 @@
 using namespace clickref;
 using clickref::test::edited;
 using clickref::test::event_fixture;
+using clickref::test::parsed;
 using namespace std::string_literals;
 
 namespace {
@@ -108,13 +109,6 @@ const std::vector<expected_conversion>& expected_conversions() {
        "pi_3QuBaDLkdIwHu7ix0BaDc1iD", "pi_3QuBaDLkdIwHu7ix0BaDc1iD", std::nullopt, "hans@example.ch", false},
   };
   return table;
-}
-
-event parsed(const std::string& json) {
-  auto ev = parse_event(json);
-  INFO(status_name(ev.error()));
-  REQUIRE(ev.ok());
-  return std::move(*ev);
 }
 
 conversion converted(const event& ev, const conversion_options& options = {}) {

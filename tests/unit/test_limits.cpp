@@ -4,9 +4,7 @@
 #include <clickref/clickref.h>
 
 #include "../catch.hpp"
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "reference_hmac.hpp"
 
 #include <algorithm>
 #include <string>
@@ -19,20 +17,7 @@ const std::string kSecret = "whsec_limits";
 constexpr int64_t kT = 1700000000;
 
 // The v1 signature of `payload`, computed with OpenSSL alone.
-std::string reference_v1(const std::string& payload) {
-  const std::string content = std::to_string(kT) + "." + payload;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), kSecret.data(), static_cast<int>(kSecret.size()),
-       reinterpret_cast<const unsigned char*>(content.data()), content.size(), mac, &mac_len);
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < mac_len; ++i) {
-    out += hex[mac[i] >> 4];
-    out += hex[mac[i] & 15];
-  }
-  return out;
-}
+std::string reference_v1(const std::string& payload) { return clickref::test::reference_v1(kSecret, kT, payload); }
 
 clickref_status verify(const std::string& payload, const std::string& header, clickref_error* err = nullptr) {
   return clickref_verify_signature(payload.data(), payload.size(), header.data(), header.size(),

@@ -2,37 +2,19 @@
 #include <clickref/signature.hpp>
 
 #include "../catch.hpp"
+#include "reference_hmac.hpp"
 #include "test_data.hpp"
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <string>
 
 using namespace clickref;
+using clickref::test::reference_v1;
 
 namespace {
 
 const std::string kSecret = "whsec_test_secret";
 const std::string kPayload = R"({"id":"evt_1","object":"event","type":"charge.succeeded"})";
 constexpr int64_t kT = 1700000000;
-
-// Reference signature computed independently of clickref, with OpenSSL's
-// one-shot HMAC over the concatenated signed content.
-std::string reference_v1(const std::string& secret, int64_t t, const std::string& payload) {
-  const std::string content = std::to_string(t) + "." + payload;
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(content.data()), content.size(), mac, &mac_len);
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < mac_len; ++i) {
-    out += hex[mac[i] >> 4];
-    out += hex[mac[i] & 15];
-  }
-  return out;
-}
 
 std::string header_for(const std::string& secret, int64_t t, const std::string& payload) {
   return "t=" + std::to_string(t) + ",v1=" + reference_v1(secret, t, payload);
@@ -269,4 +251,25 @@ TEST_CASE("prepared verifier behaves as the one-shot function", "[signature]") {
   CHECK(verifier::create({""}).error() == CLICKREF_E_INVALID_ARGUMENT);
   verifier empty;
   CHECK(empty.verify(kPayload, header, kT) == CLICKREF_E_INVALID_ARGUMENT);
+}
+
+TEST_CASE("secrets of every length around the HMAC block size", "[signature]") {
+  // Keys longer than SHA-256's 64-byte block are hashed first (RFC 2104);
+  // the reference is OpenSSL's own HMAC.
+  for (size_t len : {size_t{0}, size_t{1}, size_t{63}, size_t{64}, size_t{65}, size_t{100}, size_t{1000}}) {
+    std::string secret;
+    for (size_t i = 0; i < len; ++i) secret.push_back(static_cast<char>('A' + i % 26));
+    CAPTURE(len);
+    const std::string header = "t=" + std::to_string(kT) + ",v1=" + reference_v1(secret, kT, kPayload);
+    CHECK(verify_signature(kPayload, header, secret, kT) == CLICKREF_OK);
+    auto signed_header = sign_payload(kPayload, secret, kT);
+    REQUIRE(signed_header.ok());
+    CHECK(*signed_header == header);
+    if (len > 0) {
+      auto v = verifier::create({secret});
+      REQUIRE(v.ok());
+      CHECK(v->verify(kPayload, header, kT) == CLICKREF_OK);
+      CHECK(v->verify(kPayload + "!", header, kT) == CLICKREF_E_SIG_MISMATCH);
+    }
+  }
 }
