@@ -14,13 +14,13 @@
 # clickref in Release. Not part of CI: it needs the npm registry and takes a
 # few minutes.
 #   PEERS_DIR         scratch directory (default ${TMPDIR:-/tmp}/clickref-peers)
-#   BUILD_DIR         clickref build directory (default build/release)
+#   BUILD_DIR         clickref build directory (default build/peers)
 #   SHARED_BENCH_DIR  the inputs (default ../shared/bench beside the checkout)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 scratch=${PEERS_DIR:-${TMPDIR:-/tmp}/clickref-peers}
-build=${BUILD_DIR:-$root/build/release}
+build=${BUILD_DIR:-$root/build/peers}
 shared=${SHARED_BENCH_DIR:-$root/../shared/bench}
 
 echo "== peers: npm ci into $scratch" >&2
