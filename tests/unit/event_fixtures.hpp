@@ -11,6 +11,11 @@
 
 namespace clickref::test {
 
+// Ids that the fixtures of tests/data/events carry: purchase A's click id
+// and PaymentIntent.
+inline const std::string kClickA = "7f3c9a12-4b6e-4d21-9f0a-3c5e8b7d1a24";
+inline const std::string kPaymentIntentA = "pi_3QmZ8kLkdIwHu7ix1GxYt5Hq";
+
 inline std::string event_fixture(const std::string& name) {
   return read_test_file("events/" + name + ".json");
 }

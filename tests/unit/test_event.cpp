@@ -10,14 +10,14 @@
 
 using namespace clickref;
 using clickref::test::edited;
+using clickref::test::kClickA;
+using clickref::test::kPaymentIntentA;
 using clickref::test::event_fixture;
 using clickref::test::parsed;
 using namespace std::string_literals;
 
 namespace {
 
-const std::string kClickA = "7f3c9a12-4b6e-4d21-9f0a-3c5e8b7d1a24";
-const std::string kPaymentIntentA = "pi_3QmZ8kLkdIwHu7ix1GxYt5Hq";
 
 status parse_status(const std::string& json, clickref_error* err = nullptr) {
   event_parser parser;
