@@ -249,6 +249,20 @@ struct buffer_output {
   }
 };
 
+// Writes `s` as the last bytes of the rewritten URL. A browser trims white
+// space off the end of a URL, so a space that removing a trailing
+// client_reference_id left there would silently leave the value it belongs
+// to ("a=1 " would become "a=1"). Percent-encoded, it keeps that value, as a
+// browser's own serialisation of the space inside the query does. (Other
+// white space never gets here: tabs and newlines are already deleted, other
+// controls make the URL invalid.)
+template <class Output>
+void append_url_end(std::string_view s, Output& out) {
+  const size_t trailing_spaces = s.size() - (s.find_last_not_of(' ') + 1);
+  out.append(s.substr(0, s.size() - trailing_spaces));
+  for (size_t i = 0; i < trailing_spaces; ++i) out.append("%20");
+}
+
 // Writes the payment link `url` with client_reference_id set. The input is
 // copied in as few runs as possible: the query is only read, to find the
 // pieces whose name decodes (as URLSearchParams decodes it) to
@@ -266,7 +280,8 @@ void append_with_reference(std::string_view url, size_t path, std::string_view c
     return;
   }
   const std::string_view up_to_fragment = url.substr(0, fragment);
-  size_t copied = 0;  // url[0, copied) is written
+  size_t copied = 0;      // url[0, copied) is written or held
+  std::string_view held;  // kept bytes before the latest removed piece, not yet written
   bool set = false;
   for (size_t begin = question + 1, end = 0; begin <= fragment; begin = end + 1) {
     end = std::min(up_to_fragment.find('&', begin), fragment);
@@ -281,13 +296,24 @@ void append_with_reference(std::string_view url, size_t path, std::string_view c
       out.append(click_id);
       set = true;
     } else {
-      // A later one goes, with the '&' before it.
-      out.append(url.substr(copied, begin - 1 - copied));
+      // A later one goes, with the '&' before it. What was kept before it
+      // is held back: it ends the URL if only removed pieces follow.
+      const std::string_view kept = url.substr(copied, begin - 1 - copied);
+      if (!kept.empty()) {
+        out.append(held);
+        held = kept;
+      }
     }
     copied = end;
   }
   if (set) {
-    out.append(url.substr(copied));
+    const std::string_view rest = url.substr(copied);
+    if (rest.empty()) {
+      append_url_end(held, out);
+    } else {
+      out.append(held);
+      out.append(rest);
+    }
     return;
   }
   out.append(up_to_fragment);

@@ -104,6 +104,27 @@ TEST_CASE("an existing client_reference_id is replaced in place, later ones remo
         "https://buy.stripe.com/x?client_reference_id=tn_123-abc");
 }
 
+TEST_CASE("removing a trailing duplicate never leaves white space at the end", "[url]") {
+  // A browser trims trailing spaces off a URL: "a=1 " at the end would
+  // lose its space, so it is percent-encoded, as the browser would encode it
+  // inside the query (found by the rewrite_url fuzzer).
+  CHECK(rewritten("https://buy.stripe.com/x?client_reference_id=old&a=1 &client_reference_id=older") ==
+        "https://buy.stripe.com/x?client_reference_id=tn_123-abc&a=1%20");
+  CHECK(rewritten("https://buy.stripe.com/x?client_reference_id=old&a=1  &client_reference_id=o") ==
+        "https://buy.stripe.com/x?client_reference_id=tn_123-abc&a=1%20%20");
+  // Several removed pieces in a row at the end: the space before them too.
+  CHECK(rewritten("https://buy.stripe.com/x?client_reference_id=old&a=1 &client_reference_id=o&client_reference_id=p") ==
+        "https://buy.stripe.com/x?client_reference_id=tn_123-abc&a=1%20");
+  // Not at the end, the space stays as it was.
+  CHECK(rewritten("https://buy.stripe.com/x?client_reference_id=old&a=1 &client_reference_id=older#f") ==
+        "https://buy.stripe.com/x?client_reference_id=tn_123-abc&a=1 #f");
+  CHECK(rewritten("https://buy.stripe.com/x?client_reference_id=old&a=1 &b=2&client_reference_id=older") ==
+        "https://buy.stripe.com/x?client_reference_id=tn_123-abc&a=1 &b=2");
+  // Rewriting the output again changes nothing.
+  const std::string once = rewritten("https://buy.stripe.com/x?client_reference_id=old&a=1 &client_reference_id=z");
+  CHECK(rewritten(once) == once);
+}
+
 TEST_CASE("names are matched as URLSearchParams decodes them", "[url]") {
   // client%5Freference%5Fid is client_reference_id to a browser: its name is kept, its value set.
   CHECK(rewritten("https://buy.stripe.com/x?client%5Freference%5Fid=old&b=1") ==
