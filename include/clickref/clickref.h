@@ -395,7 +395,10 @@ typedef struct clickref_link_options {
  * host (case-insensitive, without userinfo or a default :443) is one of the
  * options' hosts. The first existing client_reference_id is replaced in
  * place and later ones removed; otherwise the parameter is appended. Every
- * other byte is kept. A URL that is not a payment link is copied unchanged.
+ * other byte is kept (but for the surrounding white space and inner
+ * tabs/newlines a browser ignores, and a space that removing trailing
+ * duplicates would leave at the very end, written as %20 so that a browser
+ * does not trim it). A URL that is not a payment link is copied unchanged.
  * CLICKREF_E_INVALID_CLICK_ID when the id fails clickref_click_id_valid
  * (checked first, whatever the URL).
  *

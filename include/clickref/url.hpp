@@ -46,7 +46,9 @@ CLICKREF_API bool is_payment_link(std::string_view url, const link_options& opti
 // parsed by `new URL(out).searchParams`, the result lists the same
 // parameters as the browser snippet's `url.searchParams.set(...)` would,
 // without its re-serialisation. A rewritten link comes without the
-// surrounding white space and inner tabs/newlines that browsers ignore.
+// surrounding white space and inner tabs/newlines that browsers ignore, and
+// a space that removing trailing client_reference_ids would leave at its very
+// end is written as %20, since a browser would trim it off the value.
 //
 // Any other URL (relative, another scheme, another host or port, unparsable
 // without a scheme) is appended unchanged with CLICKREF_OK.
