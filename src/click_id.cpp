@@ -41,14 +41,6 @@ std::string_view trim_space_and_tab(std::string_view s) noexcept {
   return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
 }
 
-// The byte of the escape "%XX" at raw[at], or -1 when there is none.
-int escaped_byte(std::string_view raw, size_t at) noexcept {
-  if (at >= raw.size() || raw.size() - at < 3 || raw[at] != '%') return -1;
-  const int high = hex_value(raw[at + 1]);
-  const int low = hex_value(raw[at + 2]);
-  return high < 0 || low < 0 ? -1 : high * 16 + low;
-}
-
 }  // namespace
 
 bool find_query_value(std::string_view url, std::string_view param, std::string_view& raw) noexcept {

@@ -100,9 +100,9 @@ void decode_form(std::string_view raw, Emit& emit) {
       utf8.feed(p + run, i - run);
       utf8.feed(" ", 1);
       run = ++i;
-    } else if (p[i] == '%' && i + 2 < n && hex_value(p[i + 1]) >= 0 && hex_value(p[i + 2]) >= 0) {
+    } else if (const int escaped = escaped_byte(raw, i); escaped >= 0) {
       utf8.feed(p + run, i - run);
-      const char byte = static_cast<char>(hex_value(p[i + 1]) * 16 + hex_value(p[i + 2]));
+      const char byte = static_cast<char>(escaped);
       utf8.feed(&byte, 1);
       i += 3;
       run = i;

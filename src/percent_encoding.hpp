@@ -19,4 +19,13 @@ constexpr int hex_value(char c) noexcept {
   return -1;
 }
 
+// The byte that the escape "%XX" at s[at] stands for, or -1 when there is no
+// such escape there (not '%', fewer than two bytes left, or not hex digits).
+constexpr int escaped_byte(std::string_view s, size_t at) noexcept {
+  if (at >= s.size() || s.size() - at < 3 || s[at] != '%') return -1;
+  const int high = hex_value(s[at + 1]);
+  const int low = hex_value(s[at + 2]);
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
+}
+
 }  // namespace clickref::detail

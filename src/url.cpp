@@ -138,8 +138,8 @@ link_kind examine_authority(std::string_view authority, const host_list& hosts) 
   bool ascii = true;
   for (size_t i = 0; i < host.size(); ++i) {
     auto c = static_cast<unsigned char>(host[i]);
-    if (c == '%' && i + 2 < host.size() && hex_value(host[i + 1]) >= 0 && hex_value(host[i + 2]) >= 0) {
-      c = static_cast<unsigned char>(hex_value(host[i + 1]) * 16 + hex_value(host[i + 2]));
+    if (const int escaped = escaped_byte(host, i); escaped >= 0) {
+      c = static_cast<unsigned char>(escaped);
       i += 2;
     }
     if (is_forbidden_in_domain(c)) return link_kind::invalid;
