@@ -44,22 +44,19 @@ std::string set_listen(config& c, const std::string& value) {
 }
 
 std::string set_payment_host(config& c, const std::string& value) {
-  if (value.empty() || value.find_first_of("/:@?# ") != std::string::npos) return "expects a host name";
+  if (std::string error = payment_host_error(value); !error.empty()) return error;
   c.payment_hosts.push_back(value);
   return "";
 }
 
 std::string set_postback_base(config& c, const std::string& value) {
-  if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) return "expects an http(s) URL";
+  if (std::string error = postback_base_error(value); !error.empty()) return error;
   c.postback_base = value;
   return "";
 }
 
 std::string set_postback_param(config& c, const std::string& value) {
-  const size_t eq = value.find('=');
-  if (eq == 0 || eq == std::string::npos || value.find_first_of("&# ") != std::string::npos) {
-    return "expects KEY=VALUE (URL-encoded, without & or #)";
-  }
+  if (std::string error = postback_param_error(value); !error.empty()) return error;
   c.postback_params.push_back(value);
   return "";
 }
@@ -100,6 +97,13 @@ const std::vector<option>& options() {
       {"postback-max-attempts", "CLICKREF_POSTBACK_MAX_ATTEMPTS", false,
        "attempts before a postback is given up (default 10)",
        [](config& c, const std::string& v) { return parse_number(v, 1, 100, c.postback_max_attempts); }},
+      {"tenants", "CLICKREF_TENANTS", false,
+       "TOML file of tenants (secrets, hosts, postbacks per merchant; see tenants.example.toml); "
+       "reloaded on SIGHUP",
+       [](config& c, const std::string& v) {
+         c.tenants_path = v;
+         return std::string();
+       }},
   };
   return table;
 }
@@ -127,6 +131,24 @@ std::vector<std::string> split_commas(const std::string& text) {
 }
 
 }  // namespace
+
+std::string payment_host_error(const std::string& value) {
+  if (value.empty() || value.find_first_of("/:@?# ") != std::string::npos) return "expects a host name";
+  return "";
+}
+
+std::string postback_base_error(const std::string& value) {
+  if (value.rfind("http://", 0) != 0 && value.rfind("https://", 0) != 0) return "expects an http(s) URL";
+  return "";
+}
+
+std::string postback_param_error(const std::string& value) {
+  const size_t eq = value.find('=');
+  if (eq == 0 || eq == std::string::npos || value.find_first_of("&# ") != std::string::npos) {
+    return "expects KEY=VALUE (URL-encoded, without & or #)";
+  }
+  return "";
+}
 
 config_result parse_config(int argc, const char* const* argv,
                            const std::function<const char*(const char*)>& getenv) {
@@ -184,6 +206,19 @@ config_result parse_config(int argc, const char* const* argv,
     }
   }
   const char* secrets = getenv(kSecretVariable);
+  if (!c.tenants_path.empty()) {
+    // Each tenant has its own secrets; a global one would be ambiguous.
+    if (secrets && *secrets) {
+      result.error = std::string(kSecretVariable) + " is set but --tenants gives each tenant its secrets";
+      return result;
+    }
+    if (!c.postback_base.empty() || !c.postback_params.empty()) {
+      result.error = "--postback-base and --postback-param are set per tenant in the --tenants file";
+      return result;
+    }
+    result.cfg = std::move(c);
+    return result;
+  }
   if (!secrets || !*secrets) {
     result.error = std::string(kSecretVariable) +
                    " is not set (the endpoint's whsec_… secret; comma-separated during rotation)";
@@ -208,8 +243,11 @@ std::string usage() {
       "and the conversions it recorded (GET /conversions, /dashboard).\n"
       "\n"
       "environment:\n"
-      "  STRIPE_WEBHOOK_SECRET  the endpoint secret (whsec_…), required;\n"
+      "  STRIPE_WEBHOOK_SECRET  the endpoint secret (whsec_…), required without --tenants;\n"
       "                         comma-separated while rotating secrets\n"
+      "  CLICKREF_DASHBOARD_TOKEN, or CLICKREF_DASHBOARD_USER and CLICKREF_DASHBOARD_PASSWORD\n"
+      "                         credentials for /dashboard and /conversions (bearer or basic);\n"
+      "                         without them those routes answer loopback peers only\n"
       "\n"
       "options (each also read from the environment variable shown):\n";
   for (const option& o : options()) {

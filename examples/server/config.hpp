@@ -24,6 +24,7 @@ struct config {
   int64_t tolerance_s = CLICKREF_DEFAULT_TOLERANCE;
   int64_t postback_retry_ms = 1000;  // first retry delay; doubles per failed attempt
   int postback_max_attempts = 10;
+  std::string tenants_path;  // --tenants FILE; empty: one implicit tenant from the flags above
 };
 
 struct config_result {
@@ -38,6 +39,12 @@ struct config_result {
 // every user of the machine.
 config_result parse_config(int argc, const char* const* argv,
                            const std::function<const char*(const char*)>& getenv);
+
+// The checks the flags and the tenants file share; each returns an error
+// ("expects …") or "" when the value is good.
+std::string payment_host_error(const std::string& value);
+std::string postback_base_error(const std::string& value);
+std::string postback_param_error(const std::string& value);
 
 // The --help text.
 std::string usage();

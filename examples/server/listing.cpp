@@ -3,6 +3,8 @@
 #include "clickref_calls.hpp"
 #include "json.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 namespace server {
@@ -84,8 +86,14 @@ constexpr const char* kDashboardHead = R"html(<!doctype html>
 </head>
 <body>
 <h1>Affiliate dashboard</h1>
+<form method="get">status <input name="status" size="8"> from <input name="from" size="10" placeholder="YYYY-MM-DD">
+until <input name="until" size="10" placeholder="YYYY-MM-DD"> tenant <input name="tenant" size="8">
+<button>Filter</button></form>
+)html";
+
+constexpr const char* kTableHead = R"html(<h2>Conversions</h2>
 <table>
-<thead><tr><th>Time</th><th>Click id</th><th>Order</th><th>Amount</th><th>Status</th><th>Postback</th></tr></thead>
+<thead><tr><th>Tenant</th><th>Time</th><th>Click id</th><th>Order</th><th>Amount</th><th>Status</th><th>Postback</th></tr></thead>
 <tbody>
 )html";
 
@@ -96,7 +104,8 @@ std::string conversions_json(const std::vector<listed_conversion>& items) {
   for (const listed_conversion& item : items) {
     const conversion_row& r = item.row;
     json_object o;
-    o.str("dedupe_key", r.dedupe_key)
+    o.str("tenant", item.tenant)
+        .str("dedupe_key", r.dedupe_key)
         .str("status", status_label(r.status))
         .str("click_id", r.click_id)
         .boolean("click_id_valid", r.click_id_valid)
@@ -127,11 +136,148 @@ std::string conversions_json(const std::vector<listed_conversion>& items) {
   return body.take();
 }
 
-std::string dashboard_html(const std::vector<listed_conversion>& items) {
+std::string csv_cell(std::string_view text) {
+  std::string cell(text);
+  if (!cell.empty() && std::string_view("=+-@\t\r").find(cell.front()) != std::string_view::npos) {
+    cell.insert(0, "'");
+  }
+  if (cell.find_first_of(",\"\r\n") == std::string::npos && cell.find('\'') != 0) return cell;
+  std::string quoted = "\"";
+  for (const char c : cell) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+std::string conversions_csv(const std::vector<listed_conversion>& items) {
+  std::string out =
+      "tenant,dedupe_key,status,click_id,order_id,amount,currency,reversed_amount,customer_email,"
+      "payment_link,first_event_at,last_event_at,events,postback\r\n";
+  for (const listed_conversion& item : items) {
+    const conversion_row& r = item.row;
+    const std::string cells[] = {item.tenant,
+                                 r.dedupe_key,
+                                 std::string(status_label(r.status)),
+                                 r.click_id.value_or(""),
+                                 r.order_id.value_or(""),
+                                 decimal(r.amount, r.currency).value_or(""),
+                                 r.currency.value_or(""),
+                                 decimal(r.reversed_amount, r.currency).value_or(""),
+                                 r.customer_email.value_or(""),
+                                 r.payment_link.value_or(""),
+                                 utc_time(r.first_event_at),
+                                 utc_time(r.last_event_at),
+                                 std::to_string(r.events),
+                                 item.postback ? item.postback->state : ""};
+    bool first = true;
+    for (const std::string& c : cells) {
+      if (!first) out += ',';
+      first = false;
+      out += csv_cell(c);
+    }
+    out += "\r\n";
+  }
+  return out;
+}
+
+namespace {
+
+std::string escaped(std::string_view text) {
+  std::string out;
+  append_html_escaped(out, text);
+  return out;
+}
+
+std::string money(int64_t amount, const std::optional<std::string>& currency) {
+  return decimal(amount, currency).value_or(std::to_string(amount)) + " " + currency.value_or("");
+}
+
+void totals_table(std::string& out, const char* title, const char* key_header,
+                  const std::vector<conversion_totals>& rows) {
+  out += "<h2>" + std::string(title) + "</h2>\n<table class=\"totals\"><thead><tr><th>" + key_header +
+         "</th><th>Currency</th><th>Count</th><th>Sales</th><th>Approved</th><th>Reversed</th></tr></thead><tbody>\n";
+  for (const conversion_totals& t : rows) {
+    out += "<tr>";
+    cell(out, t.key.empty() ? "(none)" : t.key);
+    cell(out, t.currency.value_or("—"));
+    cell(out, std::to_string(t.count));
+    cell(out, money(t.amount, t.currency));
+    cell(out, money(t.approved, t.currency));
+    cell(out, money(t.reversed, t.currency));
+    out += "</tr>\n";
+  }
+  out += "</tbody></table>\n";
+}
+
+// Bars: conversions per day (every currency). Points joined by a line:
+// approved revenue per day in the currency with the most conversions.
+void chart_svg(std::string& out, const conversion_summary& s) {
+  if (s.by_day.empty()) return;
+  const std::optional<std::string> currency =
+      s.by_currency.empty() ? std::nullopt : s.by_currency.front().currency;
+  const int64_t first = s.by_day.front().day;
+  const int64_t last = s.by_day.back().day;
+  const auto days = static_cast<size_t>(last - first + 1);
+  std::vector<int64_t> counts(days, 0), revenue(days, 0);
+  for (const day_totals& d : s.by_day) {
+    counts[static_cast<size_t>(d.day - first)] += d.count;
+    if (d.currency == currency) revenue[static_cast<size_t>(d.day - first)] += d.approved;
+  }
+  const int64_t max_count = std::max<int64_t>(1, *std::max_element(counts.begin(), counts.end()));
+  const int64_t max_revenue = std::max<int64_t>(1, *std::max_element(revenue.begin(), revenue.end()));
+  constexpr int kWidth = 720, kHeight = 200, kPad = 20;
+  const double slot = static_cast<double>(kWidth - 2 * kPad) / static_cast<double>(days);
+  char buf[256];
+  out += "<h2>Per day</h2>\n<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
+         std::to_string(kWidth) + "\" height=\"" + std::to_string(kHeight + 2 * kPad) +
+         "\" role=\"img\" aria-label=\"conversions and approved revenue per day\">\n";
+  std::string points;
+  for (size_t i = 0; i < days; ++i) {
+    const double x = kPad + slot * static_cast<double>(i);
+    const double h = static_cast<double>(kHeight) * static_cast<double>(counts[i]) / static_cast<double>(max_count);
+    const std::string day = utc_time((first + static_cast<int64_t>(i)) * 86400).substr(0, 10);
+    std::snprintf(buf, sizeof buf,
+                  "<rect class=\"bar\" data-day=\"%s\" data-count=\"%lld\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+                  "height=\"%.1f\" fill=\"#9fa8da\"><title>",
+                  day.c_str(), static_cast<long long>(counts[i]), x + 1, kPad + kHeight - h,
+                  std::max(1.0, slot - 2), h);
+    out += buf;
+    out += day + ": " + std::to_string(counts[i]) + " conversions, " + escaped(money(revenue[i], currency)) +
+           " approved</title></rect>\n";
+    const double cx = x + slot / 2;
+    const double cy = kPad + kHeight - static_cast<double>(kHeight) * static_cast<double>(revenue[i]) /
+                                           static_cast<double>(max_revenue);
+    std::snprintf(buf, sizeof buf,
+                  "<circle class=\"point\" data-day=\"%s\" data-revenue=\"%lld\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                  "fill=\"#0a7d32\"/>\n",
+                  day.c_str(), static_cast<long long>(revenue[i]), cx, cy);
+    out += buf;
+    std::snprintf(buf, sizeof buf, "%s%.1f,%.1f", points.empty() ? "" : " ", cx, cy);
+    points += buf;
+  }
+  out += "<polyline points=\"" + points + "\" fill=\"none\" stroke=\"#0a7d32\"/>\n</svg>\n";
+  out += "<p class=\"legend\">Bars: conversions per day (max " + std::to_string(max_count) +
+         "). Line: approved revenue per day in " + escaped(currency.value_or("—")) + ".</p>\n";
+}
+
+}  // namespace
+
+std::string dashboard_html(const conversion_summary& summary, const std::vector<listed_conversion>& items,
+                           const conversion_filter& filter, const std::string& query) {
   std::string out = kDashboardHead;
+  out += "<p>" + std::to_string(summary.matching) + " conversions match. <a id=\"csv\" href=\"/conversions.csv?" +
+         escaped(query) + "\">CSV</a></p>\n";
+  totals_table(out, "Totals per currency", "Currency", summary.by_currency);
+  totals_table(out, "Commission state", "Status", summary.by_status);
+  totals_table(out, "Per click id", "Click id", summary.by_click);
+  chart_svg(out, summary);
+  out += kTableHead;
   for (const listed_conversion& item : items) {
     const conversion_row& r = item.row;
     out += "<tr>";
+    cell(out, item.tenant);
     cell(out, utc_time(r.first_event_at));
     cell(out, r.click_id.value_or("(none)"));
     cell(out, r.order_id.value_or(r.dedupe_key));
@@ -147,8 +293,13 @@ std::string dashboard_html(const std::vector<listed_conversion>& items) {
     cell(out, item.postback ? item.postback->state : "—");
     out += "</tr>\n";
   }
-  if (items.empty()) out += "<tr><td colspan=\"6\">No conversions yet.</td></tr>\n";
-  out += "</tbody>\n</table>\n</body>\n</html>\n";
+  if (items.empty()) out += "<tr><td colspan=\"7\">No conversions.</td></tr>\n";
+  out += "</tbody>\n</table>\n";
+  if (static_cast<int64_t>(items.size()) == filter.limit) {
+    out += "<p>Showing " + std::to_string(filter.offset + 1) + "–" + std::to_string(filter.offset + filter.limit) +
+           "; add offset=" + std::to_string(filter.offset + filter.limit) + " for the next page.</p>\n";
+  }
+  out += "</body>\n</html>\n";
   return out;
 }
 

@@ -13,8 +13,19 @@ namespace server {
 // also as decimal strings, and the postback's delivery state.
 std::string conversions_json(const std::vector<listed_conversion>& items);
 
-// A complete HTML page with one table row per conversion: time, click id,
-// order, amount with currency, status, postback.
-std::string dashboard_html(const std::vector<listed_conversion>& items);
+// RFC 4180 CSV with a header line, CRLF line ends. A cell that starts with
+// = + - @ (or a tab or CR) gets a leading ' so that a spreadsheet shows it
+// as text instead of running it as a formula.
+std::string conversions_csv(const std::vector<listed_conversion>& items);
+
+// One CSV cell, quoted when it must be, formula-safe.
+std::string csv_cell(std::string_view text);
+
+// A complete HTML page: totals per currency, per commission state and per
+// click id, a chart of conversions and approved revenue per day (inline
+// SVG), and one table row per conversion of the page. `query` is the
+// request's filter as a query string (for the CSV and next-page links).
+std::string dashboard_html(const conversion_summary& summary, const std::vector<listed_conversion>& items,
+                           const conversion_filter& filter, const std::string& query);
 
 }  // namespace server

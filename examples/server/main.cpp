@@ -4,6 +4,7 @@
 #include "log.hpp"
 #include "postback_worker.hpp"
 #include "routes.hpp"
+#include "tenants.hpp"
 
 #include <httplib.h>
 
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -40,19 +42,23 @@ sigset_t handled_signals() {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGHUP);
   return set;
 }
 
 // Waits for SIGINT/SIGTERM and stops `http`, whose listen loop may not have
 // started yet when the signal arrives. Returns when `listen_returned` is set
 // and SIGUSR1 comes.
-void stop_on_signal(httplib::Server& http, const std::atomic<bool>& listen_returned) {
+// SIGHUP calls `reload`.
+void stop_on_signal(httplib::Server& http, const std::atomic<bool>& listen_returned,
+                    const std::function<void()>& reload) {
   const sigset_t set = handled_signals();
   int signal = 0;
   do {
     sigwait(&set, &signal);
     if (listen_returned) return;
-  } while (signal == SIGUSR1);  // not ours to act on
+    if (signal == SIGHUP) reload();
+  } while (signal == SIGUSR1 || signal == SIGHUP);  // SIGUSR1: not ours to act on
   auto line = server::log::line("info", "shutting down");
   line.str("signal", signal == SIGINT ? "SIGINT" : "SIGTERM");
   server::log::emit(line);
@@ -110,23 +116,6 @@ int main(int argc, char** argv) {
   const sigset_t signals = handled_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  std::vector<std::string_view> secrets(cfg.secrets.begin(), cfg.secrets.end());
-  clickref::verify_options verify;
-  verify.tolerance_s = cfg.tolerance_s;
-  auto verifier = clickref::verifier::create(secrets.data(), secrets.size(), verify);
-  if (!verifier) {
-    log_error("bad STRIPE_WEBHOOK_SECRET", clickref::status_name(verifier.error()));
-    return kExitUsage;
-  }
-  std::optional<server::postback_target> forward;
-  if (!cfg.postback_base.empty()) {
-    forward.emplace(cfg.postback_base, cfg.postback_params);
-    if (const clickref_status s = forward->check(); s != CLICKREF_OK) {
-      log_error("bad --postback-base or --postback-param", clickref::status_name(s));
-      return kExitUsage;
-    }
-  }
-
   std::unique_ptr<server::store> db;
   try {
     // One connection per request worker, and one for the postback worker.
@@ -136,21 +125,34 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::unique_ptr<server::postback_worker> postbacks;
-  if (forward) {
+  if (!cfg.postback_base.empty() || !cfg.tenants_path.empty()) {
     server::retry_policy retry;
     retry.first_delay_ms = cfg.postback_retry_ms;
     retry.max_attempts = cfg.postback_max_attempts;
     postbacks = std::make_unique<server::postback_worker>(*db, retry);
   }
+  const server::tenant_context tenant_ctx{*db, cfg.tolerance_s, [](const char* name) { return std::getenv(name); },
+                                          [&postbacks] {
+                                            if (postbacks) postbacks->wake();
+                                          }};
+  const server::tenants_result loaded = cfg.tenants_path.empty()
+                                            ? server::single_tenant(cfg, tenant_ctx)
+                                            : server::load_tenants(cfg.tenants_path, tenant_ctx);
+  if (!loaded.set) {
+    log_error(cfg.tenants_path.empty() ? "bad STRIPE_WEBHOOK_SECRET, --postback-base or --postback-param"
+                                       : "cannot load the tenants file",
+              loaded.error);
+    return kExitUsage;
+  }
+  server::tenant_registry tenants(loaded.set);
   const server::site pages(cfg.payment_hosts);
-  const server::webhook_receiver webhooks(std::move(*verifier), *db, forward, [&postbacks] {
-    if (postbacks) postbacks->wake();
-  });
+  const server::dashboard_credentials credentials =
+      server::credentials_from_env([](const char* name) { return std::getenv(name); });
 
   httplib::Server http;
   const int workers = cfg.workers;
   http.new_task_queue = [workers] { return new httplib::ThreadPool(static_cast<size_t>(workers)); };
-  const server::app app{pages, *db, webhooks};
+  const server::app app{pages, *db, tenants, credentials};
   server::add_routes(http, app);
 
   const int port = bind_listener(http, cfg.listen_host, cfg.listen_port);
@@ -163,12 +165,25 @@ int main(int argc, char** argv) {
   ready.str("address", (ipv6 ? "[" + cfg.listen_host + "]" : cfg.listen_host) + ":" + std::to_string(port))
       .str("db", cfg.db_path)
       .num("secrets", static_cast<int64_t>(cfg.secrets.size()))
+      .num("tenants", cfg.tenants_path.empty() ? 0 : static_cast<int64_t>(loaded.set->all().size()))
+      .str("dashboard", credentials.configured() ? "credentials required"
+                                                 : "loopback peers only (no CLICKREF_DASHBOARD_TOKEN or "
+                                                   "CLICKREF_DASHBOARD_USER/PASSWORD)")
       .num("workers", workers)
-      .str("postbacks", forward ? cfg.postback_base : std::string("off"));
+      .str("postbacks", postbacks ? (cfg.postback_base.empty() ? std::string("per tenant") : cfg.postback_base)
+                                  : std::string("off"));
   server::log::emit(ready);
 
   std::atomic<bool> listen_returned{false};
-  std::thread signal_thread(stop_on_signal, std::ref(http), std::cref(listen_returned));
+  const std::function<void()> reload = [&] {
+    if (cfg.tenants_path.empty()) {
+      auto line = server::log::line("info", "SIGHUP ignored: no --tenants file to reload");
+      server::log::emit(line);
+    } else {
+      tenants.reload(cfg.tenants_path, tenant_ctx);
+    }
+  };
+  std::thread signal_thread(stop_on_signal, std::ref(http), std::cref(listen_returned), std::cref(reload));
   const bool clean = http.listen_after_bind();  // returns once stopped, in-flight requests answered
   listen_returned = true;
   pthread_kill(signal_thread.native_handle(), SIGUSR1);  // releases sigwait if no signal came

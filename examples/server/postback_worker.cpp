@@ -105,15 +105,15 @@ void postback_worker::deliver(const postback_job& job) {
   const std::string error = send(job.url);
   const int64_t attempts = job.attempts + 1;
   auto line = log::line(error.empty() ? "info" : "warn", "postback");
-  line.str("dedupe_key", job.dedupe_key).num("attempt", attempts);
+  line.str("tenant", job.tenant).str("dedupe_key", job.dedupe_key).num("attempt", attempts);
   if (error.empty()) {
-    db_.postback_delivered(job.dedupe_key, attempts, unix_ms_now() / 1000);
+    db_.postback_delivered(job, attempts, unix_ms_now() / 1000);
     line.str("outcome", "delivered");
   } else {
     const bool give_up = attempts >= retry_.max_attempts;
     const int64_t delay = backoff_ms(retry_, attempts);
     const auto retry_at = give_up ? std::nullopt : std::optional<int64_t>(unix_ms_now() + delay);
-    db_.postback_failed(job.dedupe_key, attempts, error, retry_at);
+    db_.postback_failed(job, attempts, error, retry_at);
     line.str("outcome", give_up ? "given up" : "will retry").str("error", error);
     if (!give_up) line.num("retry_in_ms", delay);
   }

@@ -10,6 +10,7 @@
 
 #include <charconv>
 #include <ctime>
+#include <time.h>
 
 namespace server {
 namespace {
@@ -17,6 +18,7 @@ namespace {
 constexpr const char* kJson = "application/json";
 constexpr int64_t kDefaultListLimit = 500;
 constexpr int64_t kMaxListLimit = 10000;
+constexpr int64_t kMaxListOffset = 1000000;  // deeper pages: narrow the dates instead
 
 void reply_json(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
@@ -59,7 +61,7 @@ visitor_click click_of(const httplib::Request& req) {
   return {};
 }
 
-void serve_page(const site& pages, page p, const httplib::Request& req, httplib::Response& res) {
+void serve_page(const app& a, page p, const httplib::Request& req, httplib::Response& res) {
   visitor_click click = click_of(req);
   if (click.from_query) {
     const auto cookie = output_string([&](char* out, size_t cap, size_t* len) {
@@ -75,8 +77,13 @@ void serve_page(const site& pages, page p, const httplib::Request& req, httplib:
   // The page differs per visitor: no shared cache may keep it.
   res.set_header("Cache-Control", "private, no-store");
   res.set_header("Vary", "Cookie");
+  // The tenant set is held until the page is written: a reload cannot free its site.
+  auto tenants = a.tenants.current();
+  const tenant* t = tenants->for_host(req.get_header_value("Host"));
+  const site& pages = t ? t->pages : a.pages;
   res.set_chunked_content_provider(
-      "text/html; charset=utf-8", [&pages, p, id = std::move(click.id)](size_t, httplib::DataSink& sink) {
+      "text/html; charset=utf-8",
+      [tenants, &pages, p, id = std::move(click.id)](size_t, httplib::DataSink& sink) {
         const clickref_status s = pages.render(
             p, id, [&sink](std::string_view bytes) { return sink.write(bytes.data(), bytes.size()); });
         if (s != CLICKREF_OK) {
@@ -92,36 +99,149 @@ void serve_page(const site& pages, page p, const httplib::Request& req, httplib:
       });
 }
 
-void serve_webhook(const webhook_receiver& webhooks, const httplib::Request& req, httplib::Response& res) {
-  const webhook_reply reply = webhooks.receive(req.body, req.get_header_value("Stripe-Signature"));
+void serve_webhook(const app& a, const httplib::Request& req, httplib::Response& res) {
+  const auto tenants = a.tenants.current();
+  const tenant* t = req.matches.size() > 1 ? (tenants->from_file() ? tenants->named(req.matches[1].str()) : nullptr)
+                                           : tenants->for_host(req.get_header_value("Host"));
+  if (!t) {
+    access_log::note("outcome", "unknown_tenant");
+    reply_error(res, 404, "unknown_tenant", "no tenant is served at this host or path");
+    return;
+  }
+  if (tenants->from_file()) access_log::note("tenant", t->name);
+  const webhook_reply reply = t->webhooks.receive(req.body, req.get_header_value("Stripe-Signature"));
   if (!reply.event_id.empty()) access_log::note("event_id", reply.event_id);
   access_log::note("outcome", reply.outcome);
   if (!reply.detail.empty()) access_log::note("detail", reply.detail);
   reply_json(res, reply.http_status, reply.body);
 }
 
-// ?limit=N, 1 to kMaxListLimit.
-std::optional<int64_t> list_limit(const httplib::Request& req) {
-  if (!req.has_param("limit")) return kDefaultListLimit;
-  const std::string text = req.get_param_value("limit");
-  int64_t limit = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
-  if (ec != std::errc() || end != text.data() + text.size() || limit < 1 || limit > kMaxListLimit)
-    return std::nullopt;
-  return limit;
+// ?name=N, an integer from min to max; nullopt when absent.
+std::optional<int64_t> int_param(const httplib::Request& req, const char* name, int64_t min, int64_t max,
+                                 bool& bad) {
+  if (!req.has_param(name)) return std::nullopt;
+  const std::string text = req.get_param_value(name);
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) bad = true;
+  return value;
 }
 
-void serve_listing(store& db, bool html, const httplib::Request& req, httplib::Response& res) {
-  const auto limit = list_limit(req);
-  if (!limit) {
-    reply_error(res, 400, "bad_limit", "limit must be an integer from 1 to " + std::to_string(kMaxListLimit));
+// ?from=YYYY-MM-DD → that day's first second, UTC.
+std::optional<int64_t> day_param(const httplib::Request& req, const char* name, bool& bad) {
+  if (!req.has_param(name)) return std::nullopt;
+  const std::string text = req.get_param_value(name);
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  if (text.size() != 10 || !end || *end != '\0') {
+    bad = true;
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+struct listing_request {
+  conversion_filter filter;
+  std::string code = "bad_filter";
+  std::string error;  // a 400's message
+};
+
+listing_request parse_listing(const httplib::Request& req) {
+  listing_request out;
+  conversion_filter& f = out.filter;
+  bool bad = false;
+  f.limit = int_param(req, "limit", 1, kMaxListLimit, bad).value_or(kDefaultListLimit);
+  if (bad) {
+    out.code = "bad_limit";
+    out.error = "limit must be an integer from 1 to " + std::to_string(kMaxListLimit);
+    return out;
+  }
+  f.offset = int_param(req, "offset", 0, kMaxListOffset, bad).value_or(0);
+  if (bad) {
+    out.error = "offset must be an integer from 0 to " + std::to_string(kMaxListOffset);
+    return out;
+  }
+  f.from_s = day_param(req, "from", bad);
+  f.until_s = day_param(req, "until", bad);
+  if (bad) {
+    out.error = "from and until must be dates as YYYY-MM-DD";
+    return out;
+  }
+  if (f.until_s) *f.until_s += 86400;  // until is inclusive
+  if (req.has_param("status")) {
+    const std::string status = req.get_param_value("status");
+    if (!status_from_label(status)) {
+      out.error = "status must be pending, declined, approved or reversed";
+      return out;
+    }
+    f.status = status;
+  }
+  if (req.has_param("tenant")) f.tenant = req.get_param_value("tenant");
+  return out;
+}
+
+// The query string that reproduces the request's filter (for links).
+std::string filter_query(const httplib::Request& req) {
+  std::string q;
+  for (const char* name : {"status", "from", "until", "tenant", "limit", "offset"}) {
+    if (!req.has_param(name)) continue;
+    if (!q.empty()) q += '&';
+    q += std::string(name) + "=" + httplib::detail::encode_query_param(req.get_param_value(name));
+  }
+  return q;
+}
+
+bool authorized(const app& a, const httplib::Request& req, httplib::Response& res) {
+  switch (check_access(a.credentials, req.get_header_value("Authorization"), req.remote_addr)) {
+    case access::granted:
+      return true;
+    case access::unauthorized:
+      res.set_header("WWW-Authenticate",
+                     a.credentials.token ? "Bearer realm=\"clickref\"" : "Basic realm=\"clickref\", charset=\"UTF-8\"");
+      reply_error(res, 401, "unauthorized", "this page needs the dashboard credentials");
+      return false;
+    case access::forbidden:
+      reply_error(res, 403, "forbidden", "no dashboard credentials are configured: loopback peers only");
+      return false;
+  }
+  return false;
+}
+
+enum class listing_format { json, csv, html };
+
+void serve_listing(const app& a, listing_format format, const httplib::Request& req, httplib::Response& res) {
+  if (!authorized(a, req, res)) return;
+  listing_request parsed = parse_listing(req);
+  if (!parsed.error.empty()) {
+    reply_error(res, 400, parsed.code, parsed.error);
     return;
   }
-  const auto items = db.conversions(*limit);
-  if (html) {
-    res.set_content(dashboard_html(items), "text/html; charset=utf-8");
-  } else {
-    res.set_content(conversions_json(items), kJson);
+  const auto tenants = a.tenants.current();
+  // A tenant's own host shows that tenant only.
+  if (const tenant* host_tenant = tenants->from_file() ? tenants->for_host(req.get_header_value("Host")) : nullptr) {
+    if (parsed.filter.tenant && *parsed.filter.tenant != host_tenant->name) {
+      reply_error(res, 404, "unknown_tenant", "this host serves one tenant only");
+      return;
+    }
+    parsed.filter.tenant = host_tenant->name;
+  } else if (parsed.filter.tenant && !tenants->named(*parsed.filter.tenant)) {
+    reply_error(res, 404, "unknown_tenant", "no such tenant");
+    return;
+  }
+  if (format == listing_format::json && req.get_param_value("format") == "csv") format = listing_format::csv;
+  const auto items = a.db.conversions(parsed.filter);
+  switch (format) {
+    case listing_format::json:
+      res.set_content(conversions_json(items), kJson);
+      break;
+    case listing_format::csv:
+      res.set_content(conversions_csv(items), "text/csv; charset=utf-8; header=present");
+      res.set_header("Content-Disposition", "attachment; filename=\"conversions.csv\"");
+      break;
+    case listing_format::html:
+      res.set_content(dashboard_html(a.db.summary(parsed.filter), items, parsed.filter, filter_query(req)),
+                      "text/html; charset=utf-8");
+      break;
   }
   res.set_header("Cache-Control", "no-store");
 }
@@ -195,23 +315,26 @@ void add_routes(httplib::Server& http, const app& a) {
       });
 
   http.Get("/", [&a](const httplib::Request& req, httplib::Response& res) {
-    serve_page(a.pages, page::landing, req, res);
+    serve_page(a, page::landing, req, res);
   });
   http.Get("/pricing", [&a](const httplib::Request& req, httplib::Response& res) {
-    serve_page(a.pages, page::pricing, req, res);
+    serve_page(a, page::pricing, req, res);
   });
-  http.Post("/stripe/postback", [&a](const httplib::Request& req, httplib::Response& res) {
-    serve_webhook(a.webhooks, req, res);
-  });
+  const auto webhook = [&a](const httplib::Request& req, httplib::Response& res) { serve_webhook(a, req, res); };
+  http.Post("/stripe/postback", webhook);
+  http.Post(R"(/stripe/postback/([^/]+))", webhook);
   http.Get("/conversions", [&a](const httplib::Request& req, httplib::Response& res) {
-    serve_listing(a.db, false, req, res);
+    serve_listing(a, listing_format::json, req, res);
+  });
+  http.Get("/conversions.csv", [&a](const httplib::Request& req, httplib::Response& res) {
+    serve_listing(a, listing_format::csv, req, res);
   });
   http.Get("/dashboard", [&a](const httplib::Request& req, httplib::Response& res) {
-    serve_listing(a.db, true, req, res);
+    serve_listing(a, listing_format::html, req, res);
   });
   http.Get("/healthz", [&a](const httplib::Request&, httplib::Response& res) { serve_health(a.db, res); });
 
-  for (const char* path : {"/", "/pricing", "/conversions", "/dashboard", "/healthz"}) {
+  for (const char* path : {"/", "/pricing", "/conversions", "/conversions.csv", "/dashboard", "/healthz"}) {
     refuse_other_methods(http, path, true);
   }
   refuse_other_methods(http, "/stripe/postback", false);

@@ -5,17 +5,22 @@
 namespace server {
 namespace {
 
-// The schema, version 1 (PRAGMA user_version). Status values are stored as
-// words so that the file reads well in the sqlite3 shell.
-constexpr const char* kSchema = R"sql(
+// The schema, version 2 (PRAGMA user_version). Status values are stored as
+// words so that the file reads well in the sqlite3 shell. Every table is
+// keyed by tenant first ('' in the single-tenant mode): one tenant's
+// deliveries can never touch another's rows, whatever ids they carry.
+constexpr const char* kTables = R"sql(
 CREATE TABLE IF NOT EXISTS events (
-  event_id    TEXT PRIMARY KEY,
+  tenant      TEXT NOT NULL DEFAULT '',
+  event_id    TEXT NOT NULL,
   event_type  TEXT NOT NULL,
   dedupe_key  TEXT NOT NULL,
-  received_at INTEGER NOT NULL
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, event_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS conversions (
-  dedupe_key      TEXT PRIMARY KEY,
+  tenant          TEXT NOT NULL DEFAULT '',
+  dedupe_key      TEXT NOT NULL,
   status          TEXT NOT NULL CHECK (status IN ('pending', 'declined', 'approved', 'reversed')),
   click_id        TEXT,
   click_id_valid  INTEGER NOT NULL,
@@ -29,37 +34,60 @@ CREATE TABLE IF NOT EXISTS conversions (
   livemode        INTEGER NOT NULL,
   first_event_at  INTEGER NOT NULL,
   last_event_at   INTEGER NOT NULL,
-  events          INTEGER NOT NULL
+  events          INTEGER NOT NULL,
+  PRIMARY KEY (tenant, dedupe_key)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS postbacks (
-  dedupe_key      TEXT PRIMARY KEY REFERENCES conversions (dedupe_key),
+  tenant          TEXT NOT NULL DEFAULT '',
+  dedupe_key      TEXT NOT NULL,
   url             TEXT NOT NULL,
   state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
   attempts        INTEGER NOT NULL,
   next_attempt_ms INTEGER NOT NULL,
   last_error      TEXT,
-  delivered_at    INTEGER
+  delivered_at    INTEGER,
+  PRIMARY KEY (tenant, dedupe_key),
+  FOREIGN KEY (tenant, dedupe_key) REFERENCES conversions (tenant, dedupe_key)
 ) WITHOUT ROWID;
+)sql";
+
+// Version 1 had no tenant column: its rows become the implicit tenant's.
+constexpr const char* kRenameVersion1 = R"sql(
+ALTER TABLE events RENAME TO events_v1;
+ALTER TABLE conversions RENAME TO conversions_v1;
+ALTER TABLE postbacks RENAME TO postbacks_v1;
+)sql";
+constexpr const char* kCopyVersion1 = R"sql(
+INSERT INTO events SELECT '', * FROM events_v1;
+INSERT INTO conversions SELECT '', * FROM conversions_v1;
+INSERT INTO postbacks SELECT '', * FROM postbacks_v1;
+DROP TABLE postbacks_v1;
+DROP TABLE conversions_v1;
+DROP TABLE events_v1;
+)sql";
+
+constexpr const char* kIndexes = R"sql(
 CREATE INDEX IF NOT EXISTS postbacks_due ON postbacks (state, next_attempt_ms);
-PRAGMA user_version = 1;
+CREATE INDEX IF NOT EXISTS conversions_by_time ON conversions (first_event_at);
+PRAGMA user_version = 2;
 )sql";
 
 constexpr const char* kInsertEvent =
-    "INSERT INTO events (event_id, event_type, dedupe_key, received_at) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT (event_id) DO NOTHING";
+    "INSERT INTO events (event_id, event_type, dedupe_key, received_at, tenant) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (tenant, event_id) DO NOTHING";
 
 constexpr const char* kSelectConversion =
     "SELECT dedupe_key, status, click_id, click_id_valid, click_id_source, order_id, amount, currency, "
     "reversed_amount, customer_email, payment_link, livemode, first_event_at, last_event_at, events "
-    "FROM conversions WHERE dedupe_key = ?1";
+    "FROM conversions WHERE dedupe_key = ?1 AND tenant = ?16";
 
 constexpr const char* kUpsertConversion =
     "INSERT INTO conversions (dedupe_key, status, click_id, click_id_valid, click_id_source, order_id, "
     "amount, "
     "currency, reversed_amount, customer_email, payment_link, livemode, first_event_at, last_event_at, "
-    "events) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
-    "ON CONFLICT (dedupe_key) DO UPDATE SET status = excluded.status, click_id = excluded.click_id, "
+    "events, tenant) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+    "ON CONFLICT (tenant, dedupe_key) DO UPDATE SET status = excluded.status, click_id = excluded.click_id, "
     "click_id_valid = excluded.click_id_valid, click_id_source = excluded.click_id_source, "
     "order_id = excluded.order_id, amount = excluded.amount, currency = excluded.currency, "
     "reversed_amount = excluded.reversed_amount, customer_email = excluded.customer_email, "
@@ -68,30 +96,23 @@ constexpr const char* kUpsertConversion =
     "excluded.events";
 
 constexpr const char* kInsertPostback =
-    "INSERT INTO postbacks (dedupe_key, url, state, attempts, next_attempt_ms) VALUES (?1, ?2, 'pending', 0, "
-    "?3) "
-    "ON CONFLICT (dedupe_key) DO NOTHING";
-
-constexpr const char* kListConversions =
-    "SELECT c.dedupe_key, c.status, c.click_id, c.click_id_valid, c.click_id_source, c.order_id, c.amount, "
-    "c.currency, c.reversed_amount, c.customer_email, c.payment_link, c.livemode, c.first_event_at, "
-    "c.last_event_at, c.events, p.state, p.attempts, p.delivered_at, p.last_error "
-    "FROM conversions c LEFT JOIN postbacks p USING (dedupe_key) "
-    "ORDER BY c.first_event_at DESC, c.dedupe_key LIMIT ?1";
+    "INSERT INTO postbacks (dedupe_key, url, state, attempts, next_attempt_ms, tenant) VALUES (?1, ?2, "
+    "'pending', 0, ?3, ?4) "
+    "ON CONFLICT (tenant, dedupe_key) DO NOTHING";
 
 constexpr const char* kDuePostback =
-    "SELECT dedupe_key, url, attempts FROM postbacks WHERE state = 'pending' AND next_attempt_ms <= ?1 "
+    "SELECT dedupe_key, url, attempts, tenant FROM postbacks WHERE state = 'pending' AND next_attempt_ms <= ?1 "
     "ORDER BY next_attempt_ms LIMIT 1";
 
 constexpr const char* kNextPostbackDue = "SELECT min(next_attempt_ms) FROM postbacks WHERE state = 'pending'";
 
 constexpr const char* kPostbackDelivered =
     "UPDATE postbacks SET state = 'delivered', attempts = ?2, delivered_at = ?3, last_error = NULL "
-    "WHERE dedupe_key = ?1";
+    "WHERE dedupe_key = ?1 AND tenant = ?4";
 
 constexpr const char* kPostbackFailed =
     "UPDATE postbacks SET state = ?2, attempts = ?3, last_error = ?4, next_attempt_ms = ?5 WHERE dedupe_key "
-    "= ?1";
+    "= ?1 AND tenant = ?6";
 
 constexpr const char* kPing = "SELECT 1";
 
@@ -100,8 +121,9 @@ int64_t unix_ms_now() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-// Reads a conversion row from columns 0–14, in the order of the conversions table.
-conversion_row read_row(const sqlite::statement& st) {
+}  // namespace
+
+conversion_row read_conversion_row(const sqlite::statement& st) {
   conversion_row row;
   row.dedupe_key = st.text(0).value_or("");
   row.status = status_from_label(st.text(1).value_or("")).value_or(CLICKREF_CONVERSION_PENDING);
@@ -120,6 +142,8 @@ conversion_row read_row(const sqlite::statement& st) {
   row.events = st.integer(14);
   return row;
 }
+
+namespace {
 
 void bind_row(sqlite::statement& st, const conversion_row& row) {
   st.bind(1, row.dedupe_key)
@@ -151,10 +175,20 @@ store::store(const std::string& path, size_t connections) : pool_(path, pool_siz
   // WAL lets readers (the dashboard) run beside the one writer; the setting
   // is stored in the file, so one connection sets it for all.
   db->exec("PRAGMA journal_mode = WAL");
-  db->exec(kSchema);
+  sqlite::transaction tx(*db);
+  int64_t version = 0;
+  {
+    auto st = db->prepare("PRAGMA user_version");
+    if (st.step()) version = st.integer(0);
+  }
+  if (version == 1) db->exec(kRenameVersion1);
+  db->exec(kTables);
+  if (version == 1) db->exec(kCopyVersion1);
+  db->exec(kIndexes);
+  tx.commit();
 }
 
-record_result store::record(std::string_view event_id, std::string_view event_type, int64_t received_at,
+record_result store::record(std::string_view tenant, std::string_view event_id, std::string_view event_type, int64_t received_at,
                             const conversion_row& incoming, const postback_policy& policy) {
   auto db = pool_.acquire();
   sqlite::transaction tx(*db);
@@ -163,6 +197,7 @@ record_result store::record(std::string_view event_id, std::string_view event_ty
       .bind(2, event_type)
       .bind(3, incoming.dedupe_key)
       .bind(4, received_at)
+      .bind(5, tenant)
       .run();
   record_result result;
   if (db->changes() == 0) return result;  // seen before: the rollback changes nothing
@@ -171,38 +206,23 @@ record_result store::record(std::string_view event_id, std::string_view event_ty
   result.row = incoming;
   {
     auto st = db->prepare(kSelectConversion);
-    st.bind(1, incoming.dedupe_key);
-    if (st.step()) result.row = merge(read_row(st), incoming);
+    st.bind(1, incoming.dedupe_key).bind(16, tenant);
+    if (st.step()) result.row = merge(read_conversion_row(st), incoming);
   }
   {
     auto st = db->prepare(kUpsertConversion);
     bind_row(st, result.row);
+    st.bind(16, tenant);
     st.run();
   }
   if (policy) {
     if (const auto url = policy(result.row)) {
-      db->prepare(kInsertPostback).bind(1, result.row.dedupe_key).bind(2, *url).bind(3, unix_ms_now()).run();
+      db->prepare(kInsertPostback).bind(1, result.row.dedupe_key).bind(2, *url).bind(3, unix_ms_now()).bind(4, tenant).run();
       result.postback_queued = db->changes() == 1;
     }
   }
   tx.commit();
   return result;
-}
-
-std::vector<listed_conversion> store::conversions(int64_t limit) {
-  auto db = pool_.acquire();
-  auto st = db->prepare(kListConversions);
-  st.bind(1, limit);
-  std::vector<listed_conversion> out;
-  while (st.step()) {
-    listed_conversion item;
-    item.row = read_row(st);
-    if (auto state = st.text(15)) {
-      item.postback = postback_state{std::move(*state), st.integer(16), st.nullable_integer(17), st.text(18)};
-    }
-    out.push_back(std::move(item));
-  }
-  return out;
 }
 
 void store::ping() {
@@ -215,7 +235,7 @@ std::optional<postback_job> store::due_postback(int64_t now_ms) {
   auto st = db->prepare(kDuePostback);
   st.bind(1, now_ms);
   if (!st.step()) return std::nullopt;
-  return postback_job{st.text(0).value_or(""), st.text(1).value_or(""), st.integer(2)};
+  return postback_job{st.text(0).value_or(""), st.text(1).value_or(""), st.integer(2), st.text(3).value_or("")};
 }
 
 std::optional<int64_t> store::next_postback_due() {
@@ -225,20 +245,21 @@ std::optional<int64_t> store::next_postback_due() {
   return st.nullable_integer(0);
 }
 
-void store::postback_delivered(const std::string& dedupe_key, int64_t attempts, int64_t now_s) {
+void store::postback_delivered(const postback_job& job, int64_t attempts, int64_t now_s) {
   auto db = pool_.acquire();
-  db->prepare(kPostbackDelivered).bind(1, dedupe_key).bind(2, attempts).bind(3, now_s).run();
+  db->prepare(kPostbackDelivered).bind(1, job.dedupe_key).bind(2, attempts).bind(3, now_s).bind(4, job.tenant).run();
 }
 
-void store::postback_failed(const std::string& dedupe_key, int64_t attempts, const std::string& error,
+void store::postback_failed(const postback_job& job, int64_t attempts, const std::string& error,
                             std::optional<int64_t> retry_at_ms) {
   auto db = pool_.acquire();
   db->prepare(kPostbackFailed)
-      .bind(1, dedupe_key)
+      .bind(1, job.dedupe_key)
       .bind(2, std::string_view(retry_at_ms ? "pending" : "failed"))
       .bind(3, attempts)
       .bind(4, error)
       .bind(5, retry_at_ms.value_or(0))
+      .bind(6, job.tenant)
       .run();
 }
 

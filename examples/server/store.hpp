@@ -34,6 +34,7 @@ struct postback_state {
 };
 
 struct listed_conversion {
+  std::string tenant;
   conversion_row row;
   std::optional<postback_state> postback;  // nullopt: never forwarded
 };
@@ -42,7 +43,48 @@ struct postback_job {
   std::string dedupe_key;
   std::string url;
   int64_t attempts = 0;  // failed attempts so far
+  std::string tenant;
 };
+
+// Which conversions a listing or a summary covers. Each unset field matches everything.
+struct conversion_filter {
+  std::optional<std::string> tenant;
+  std::optional<std::string> status;  // a status label
+  std::optional<int64_t> from_s;      // first_event_at >= from_s
+  std::optional<int64_t> until_s;     // first_event_at < until_s
+  int64_t limit = 500;                // the listing's page; not the summary's
+  int64_t offset = 0;
+};
+
+// Sums over a group of conversions, in minor units of `currency`.
+struct conversion_totals {
+  std::string key;                      // the group: a currency, click id or status label
+  std::optional<std::string> currency;  // nullopt: conversions without an amount yet
+  int64_t count = 0;
+  int64_t amount = 0;    // sum of the sale amounts
+  int64_t approved = 0;  // sum of the amounts of approved sales: what is credited
+  int64_t reversed = 0;  // sum of refunded and disputed amounts
+};
+
+struct day_totals {
+  int64_t day = 0;  // days since 1970-01-01 (UTC) of first_event_at
+  std::optional<std::string> currency;
+  int64_t count = 0;
+  int64_t approved = 0;
+};
+
+// What the dashboard shows above the table, over every row the filter
+// matches (not only the page).
+struct conversion_summary {
+  int64_t matching = 0;
+  std::vector<conversion_totals> by_currency;
+  std::vector<conversion_totals> by_status;  // key: status label, per currency
+  std::vector<conversion_totals> by_click;   // key: click id, per currency; the top kMaxClickGroups
+  std::vector<day_totals> by_day;            // per currency; the latest kMaxChartDays days with rows
+};
+
+constexpr int64_t kMaxClickGroups = 50;
+constexpr int64_t kMaxChartDays = 92;
 
 // Given a merged row, the postback URL to send for it, or nullopt when the
 // row is not (or not yet) to be forwarded.
@@ -57,11 +99,13 @@ class store {
   // Records one verified event in one transaction: the event id (a repeated
   // id changes nothing), the purchase's row merged with `incoming`, and a
   // postback when `policy` asks for one and none exists for the purchase.
-  record_result record(std::string_view event_id, std::string_view event_type, int64_t received_at,
+  record_result record(std::string_view tenant, std::string_view event_id, std::string_view event_type, int64_t received_at,
                        const conversion_row& incoming, const postback_policy& policy);
 
-  // The most recent conversions first (by their first event), at most `limit`.
-  std::vector<listed_conversion> conversions(int64_t limit);
+  // The conversions the filter matches, the most recent first (by their
+  // first event), one page of filter.limit from filter.offset.
+  std::vector<listed_conversion> conversions(const conversion_filter& filter);
+  conversion_summary summary(const conversion_filter& filter);
 
   // Checks the database answers.
   void ping();
@@ -70,13 +114,17 @@ class store {
   std::optional<postback_job> due_postback(int64_t now_ms);
   // When the next pending postback falls due (unix ms), or nullopt.
   std::optional<int64_t> next_postback_due();
-  void postback_delivered(const std::string& dedupe_key, int64_t attempts, int64_t now_s);
+  void postback_delivered(const postback_job& job, int64_t attempts, int64_t now_s);
   // Records a failed attempt; `retry_at_ms` nullopt means give up.
-  void postback_failed(const std::string& dedupe_key, int64_t attempts, const std::string& error,
+  void postback_failed(const postback_job& job, int64_t attempts, const std::string& error,
                        std::optional<int64_t> retry_at_ms);
 
  private:
   sqlite::pool pool_;
 };
+
+// Reads a conversion row from columns 0–14 in the order of kSelectConversion
+// (store.cpp): dedupe_key, status, click_id, …, events.
+conversion_row read_conversion_row(const sqlite::statement& st);
 
 }  // namespace server

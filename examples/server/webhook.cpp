@@ -35,11 +35,12 @@ webhook_reply acknowledged(std::string_view outcome, std::string_view event_id) 
 
 webhook_receiver::webhook_receiver(clickref::verifier verifier, store& db,
                                    std::optional<postback_target> forward,
-                                   std::function<void()> postback_queued)
+                                   std::function<void()> postback_queued, std::string tenant)
     : verifier_(std::move(verifier)),
       db_(db),
       forward_(std::move(forward)),
-      postback_queued_(std::move(postback_queued)) {}
+      postback_queued_(std::move(postback_queued)),
+      tenant_(std::move(tenant)) {}
 
 webhook_reply webhook_receiver::receive(std::string_view body, std::string_view signature_header) const {
   // The signature covers the raw bytes: verify before anything reads them.
@@ -70,7 +71,7 @@ webhook_reply webhook_receiver::record(const clickref_conversion& c) const {
   };
   try {
     const record_result result = db_.record(
-        event_id, view(c.event_type), static_cast<int64_t>(std::time(nullptr)), row_from_event(c), policy);
+        tenant_, event_id, view(c.event_type), static_cast<int64_t>(std::time(nullptr)), row_from_event(c), policy);
     if (result.postback_queued && postback_queued_) postback_queued_();
     webhook_reply reply =
         acknowledged(result.outcome == record_outcome::recorded ? "recorded" : "duplicate", event_id);

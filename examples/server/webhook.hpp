@@ -27,8 +27,9 @@ class webhook_receiver {
  public:
   // `forward`: where approved attributed sales are forwarded (nullopt: not
   // at all). `postback_queued` is called after a postback was queued.
+  // `tenant`: whose rows these deliveries are ("" in the single-tenant mode).
   webhook_receiver(clickref::verifier verifier, store& db, std::optional<postback_target> forward,
-                   std::function<void()> postback_queued);
+                   std::function<void()> postback_queued, std::string tenant = "");
 
   // Handles one delivery: the raw body exactly as received and the
   // Stripe-Signature header.
@@ -46,6 +47,7 @@ class webhook_receiver {
   store& db_;
   std::optional<postback_target> forward_;
   std::function<void()> postback_queued_;
+  std::string tenant_;
 };
 
 }  // namespace server
