@@ -104,8 +104,8 @@ std::string conversions_json(const std::vector<listed_conversion>& items) {
   for (const listed_conversion& item : items) {
     const conversion_row& r = item.row;
     json_object o;
-    o.str("tenant", item.tenant)
-        .str("dedupe_key", r.dedupe_key)
+    if (!item.tenant.empty()) o.str("tenant", item.tenant);  // single-tenant output stays as it was
+    o.str("dedupe_key", r.dedupe_key)
         .str("status", status_label(r.status))
         .str("click_id", r.click_id)
         .boolean("click_id_valid", r.click_id_valid)
@@ -276,7 +276,7 @@ std::string dashboard_html(const conversion_summary& summary, const std::vector<
   out += kTableHead;
   for (const listed_conversion& item : items) {
     const conversion_row& r = item.row;
-    out += "<tr>";
+    out += "<tr class=\"conversion\">";
     cell(out, item.tenant);
     cell(out, utc_time(r.first_event_at));
     cell(out, r.click_id.value_or("(none)"));

@@ -118,14 +118,17 @@ class Server:
         assert len(rows) == 1, rows
         return rows[0]
 
-    def deliver(self, payload: bytes, secret=SECRET, timestamp=None, header=None):
+    def deliver(self, payload: bytes, secret=SECRET, timestamp=None, header=None, path="/stripe/postback",
+                host=None):
         """POSTs a webhook delivery as Stripe does, signed unless `header` is given."""
         if header is None:
             header = sign(payload, secret, int(time.time()) if timestamp is None else timestamp)
         headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": "Stripe/1.0"}
         if header is not False:
             headers["Stripe-Signature"] = header
-        return self.request("POST", "/stripe/postback", body=payload, headers=headers)
+        if host is not None:
+            headers["Host"] = host
+        return self.request("POST", path, body=payload, headers=headers)
 
 
 def wait_until(predicate, timeout=15, interval=0.05, what="condition"):

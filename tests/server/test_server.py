@@ -446,9 +446,9 @@ def test_dashboard_lists_conversions(server):
     r = server.get("/dashboard")
     assert r.status == 200
     assert r.headers.get_content_type() == "text/html"
-    row = re.search(r"<tr><td>.*?</tr>", r.text).group(0)
+    row = re.search(r'<tr class="conversion">.*?</tr>', r.text).group(0)
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
-    assert cells == ["2024-11-26 13:20:00 UTC", "aff_dash", "pi_dash", "49.99 USD", "approved", "—"]
+    assert cells == ["", "2024-11-26 13:20:00 UTC", "aff_dash", "pi_dash", "49.99 USD", "approved", "—"]
 
 
 def test_conversions_limit(server):
