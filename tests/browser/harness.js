@@ -1,16 +1,19 @@
-// Runs inside every test page (first in its <head>), in one of two modes:
+// Runs inside every test page (first in its <head>), in one of three modes:
 //
 //   ?mode=snippet  the original page: seed the click id in localStorage, run
 //                  the seed's link snippet as a merchant would, and report
 //                  every link before and after it;
-//   ?mode=plain    clickref's output: report every link as it is.
+//   ?mode=plain    clickref's output: report every link as it is;
+//   ?mode=clickrefjs  the original page with bindings/js/clickref.js in its
+//                  head: report every link once the page has loaded and its
+//                  own scripts' timers (links inserted later) have run.
 //
 // It reports to the parent frame (the driver's index page) as JSON.
 (function () {
   'use strict';
   var CLICK_ID = '__CLICK_ID__';
   var HOSTS = ['buy.stripe.com'];
-  var mode = /[?&]mode=snippet/.test(location.search) ? 'snippet' : 'plain';
+  var mode = (/[?&]mode=(snippet|clickrefjs)/.exec(location.search) || [null, 'plain'])[1];
 
   // The seed's second snippet, as merchants paste it: the click id from the
   // tn_click_id cookie (decodeURIComponent), else from localStorage, set on
@@ -94,6 +97,7 @@
     var anchors = all('a');
     var result = {
       page: location.pathname.split('/').pop(),
+      path: location.pathname,
       mode: mode,
       elements: document.getElementsByTagName('*').length,
       text: textOutsideNoscript(),
@@ -128,5 +132,9 @@
     parent.postMessage(JSON.stringify(result), '*');
   }
 
-  document.addEventListener('DOMContentLoaded', report);
+  if (mode === 'clickrefjs') {
+    window.addEventListener('load', function () { setTimeout(report, 100); });
+  } else {
+    document.addEventListener('DOMContentLoaded', report);
+  }
 })();

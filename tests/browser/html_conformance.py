@@ -39,8 +39,8 @@ CLICK_ID = "tn_browser-42"
 SKIPPED = 77
 
 
-def page_for(case, harness):
-    head = '<meta charset="utf-8"><script>' + harness + "</script>"
+def page_for(case, harness, extra_head=""):
+    head = '<meta charset="utf-8"><script>' + harness + "</script>" + extra_head
     if case["raw"]:
         return head + case["html"]
     return "<!DOCTYPE html><html><head>" + head + "</head><body>" + case["html"] + "</body></html>"
@@ -67,13 +67,13 @@ window.addEventListener('load', function () { setTimeout(write, 5000); });
 </script></head><body>%s</body></html>""" % (len(frames), iframes)
 
 
-def run_chromium(index_path):
+def run_chromium(index_url):
     profile = tempfile.mkdtemp(prefix="clickref-chromium-")
     try:
         command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
                    "--user-data-dir=" + profile, "--virtual-time-budget=60000",
-                   "--dump-dom", "file://" + index_path]
+                   "--dump-dom", index_url]
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=240)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
@@ -164,7 +164,7 @@ def main():
     with open(index, "w", encoding="utf-8") as f:
         f.write(index_page(frames))
 
-    reports = {(r["page"], r["mode"]): r for r in run_chromium(index)}
+    reports = {(r["page"], r["mode"]): r for r in run_chromium("file://" + index)}
     failures = 0
     for number, case in enumerate(CASES):
         stem = "%02d-%s" % (number, case["name"])
