@@ -2,8 +2,9 @@
 for Stripe Payment Links with clickref.
 
 Routes:
-  GET  /landing?click_id=…  keep the click id in a first-party cookie and serve
-                            the pricing page with the id on its payment links
+  GET  /landing?click_id=…  the pricing page; clickref's WSGI middleware keeps
+                            the click id in a first-party cookie and puts it on
+                            the page's payment links
   POST /stripe/postback     the Stripe webhook endpoint: verify the delivery and
                             record one conversion per purchase
 
@@ -58,28 +59,23 @@ def stripe_postback(environ, start_response):
 
 
 def landing(environ, start_response):
-    click_id = clickref.click_id_from_url(environ.get("QUERY_STRING", ""))
-    if click_id is None:
-        try:
-            click_id = clickref.click_id_from_cookies(environ.get("HTTP_COOKIE", ""))
-        except clickref.ClickIdError:  # a mangled cookie: as good as none
-            click_id = None
-    headers = [("Content-Type", "text/html; charset=utf-8")]
-    page = PRICING_PAGE
-    if click_id is not None and clickref.is_valid_click_id(click_id):
-        headers.append(("Set-Cookie", clickref.click_cookie(click_id)))
-        page = clickref.rewrite_html(PRICING_PAGE, click_id)
-    start_response("200 OK", headers)
-    return [page.encode()]
+    # The plain page: the middleware below keeps the click id and tags its links.
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+    return [PRICING_PAGE.encode()]
 
 
-def application(environ, start_response):
+def routes(environ, start_response):
     route = (environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
     if route == ("POST", "/stripe/postback"):
         return stripe_postback(environ, start_response)
     if route == ("GET", "/landing"):
         return landing(environ, start_response)
     return respond(start_response, "404 Not Found", b"not found")
+
+
+# Every HTML response: Set-Cookie from ?click_id=, and the id on its payment
+# links (streaming). JSON and other responses pass through untouched.
+application = clickref.ClickrefWSGIMiddleware(routes)
 
 
 class QuietHandler(WSGIRequestHandler):

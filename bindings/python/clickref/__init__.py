@@ -8,7 +8,9 @@ A thin, dependency-free binding (ctypes) of libclickref's C ABI:
   :func:`parse_conversion`, :class:`Conversion`;
 * read and keep click ids: :func:`click_id_from_url`,
   :func:`click_id_from_cookies`, :func:`is_valid_click_id`, :func:`click_cookie`;
-* tag payment links: :func:`rewrite_url`, :func:`rewrite_html`, :class:`HtmlRewriter`.
+* tag payment links: :func:`rewrite_url`, :func:`rewrite_html`, :class:`HtmlRewriter`;
+* do both for every page of a web application: :class:`ClickrefWSGIMiddleware`,
+  :class:`ClickrefASGIMiddleware` (see :mod:`clickref.middleware`).
 
 Failures raise :class:`Error` (``.status``, ``.code``, ``.offset``) or one of
 its subclasses :class:`SignatureVerificationError`, :class:`EventError` and
@@ -30,6 +32,7 @@ from .conversion import (ClickIdSource, Conversion, ConversionStatus, construct_
                          parse_conversion)
 from .errors import ClickIdError, Error, EventError, SignatureVerificationError, Status
 from .links import HtmlRewriter, rewrite_html, rewrite_url
+from .middleware import ClickrefASGIMiddleware, ClickrefWSGIMiddleware
 from .signature import DEFAULT_TOLERANCE, Verifier, sign_payload, verify_signature
 
 #: The version of the loaded libclickref, "MAJOR.MINOR.PATCH".
@@ -39,6 +42,8 @@ __version__ = "0.1.0"
 __all__ = [
     "ABI_VERSION",
     "ClickIdError",
+    "ClickrefASGIMiddleware",
+    "ClickrefWSGIMiddleware",
     "ClickIdSource",
     "Conversion",
     "ConversionStatus",
