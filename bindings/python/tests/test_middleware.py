@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import random
 import sys
+import time
 from pathlib import Path
 from typing import List, Optional, Tuple
 
@@ -13,6 +14,7 @@ import pytest
 
 import clickref
 from clickref import ClickrefASGIMiddleware, ClickrefWSGIMiddleware
+from cookie_clock import cookies_since
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tests" / "browser"))
 from cases import CASES  # noqa: E402  (the browser conformance corpus)
@@ -77,6 +79,11 @@ def header_values(headers, name: str) -> List[str]:
     return [v for k, v in headers if k.lower() == name.lower()]
 
 
+def assert_one_cookie(headers, allowed) -> None:
+    cookies = header_values(headers, "set-cookie")
+    assert len(cookies) == 1 and cookies[0] in allowed, cookies
+
+
 # --- ASGI -------------------------------------------------------------------
 
 def asgi_app(chunks: List[bytes], headers: List[Tuple[str, str]]):
@@ -133,9 +140,10 @@ def test_query_id_sets_the_cookie_and_tags_links(kind):
     middleware, make_app, get = kind
     page = f'<a href="{LINK}">buy</a>'.encode()
     app = middleware(make_app([page], [("Content-Type", "TEXT/HTML")]))
+    started = int(time.time())
     status, headers, body = get(app, query="utm_source=x&click_id=" + CLICK_ID)
     assert status in ("200 OK", 200)
-    assert header_values(headers, "set-cookie") == [clickref.click_cookie(CLICK_ID)]
+    assert_one_cookie(headers, cookies_since(started, CLICK_ID))
     assert header_values(headers, "set-cookie")[0].startswith(f"tn_click_id={CLICK_ID}; ")
     assert body == f'<a href="{LINK}?client_reference_id={CLICK_ID}">buy</a>'.encode()
 
@@ -157,9 +165,9 @@ def test_options_choose_cookie_param_hosts_and_lifetime(kind):
     page = b'<a href="https://pay.example.com/x">a</a><a href="https://buy.stripe.com/y">b</a>'
     app = middleware(make_app([page], [("Content-Type", HTML)]), hosts=["pay.example.com"],
                      cookie_name="aff", param="ref", max_age=3600, domain="example.com")
+    started = int(time.time())
     _, headers, body = get(app, query="ref=abc_1&click_id=" + CLICK_ID)
-    assert header_values(headers, "set-cookie") == [
-        clickref.click_cookie("abc_1", name="aff", domain="example.com", max_age=3600)]
+    assert_one_cookie(headers, cookies_since(started, "abc_1", name="aff", domain="example.com", max_age=3600))
     assert body == b'<a href="https://pay.example.com/x?client_reference_id=abc_1">a</a>' \
                    b'<a href="https://buy.stripe.com/y">b</a>'
     _, headers, body = get(app, cookie="tn_click_id=" + CLICK_ID)  # not this middleware's cookie
@@ -189,9 +197,10 @@ def test_query_id_wins_over_cookie(kind):
     middleware, make_app, get = kind
     page = f'<a href="{LINK}">buy</a>'.encode()
     app = middleware(make_app([page], [("Content-Type", HTML)]))
+    started = int(time.time())
     _, headers, body = get(app, query="click_id=fresh", cookie="tn_click_id=stale")
     assert body == clickref.rewrite_html(page, "fresh")
-    assert header_values(headers, "set-cookie") == [clickref.click_cookie("fresh")]
+    assert_one_cookie(headers, cookies_since(started, "fresh"))
 
 
 @pytest.mark.parametrize("kind", MIDDLEWARES)
@@ -213,10 +222,11 @@ def test_compressed_html_is_untouched_but_gets_the_cookie(kind):
     middleware, make_app, get = kind
     compressed = gzip.compress(f'<a href="{LINK}">buy</a>'.encode())
     headers_in = [("Content-Type", HTML), ("Content-Encoding", "gzip"), ("Content-Length", str(len(compressed)))]
+    started = int(time.time())
     _, headers, body = get(middleware(make_app([compressed], headers_in)), query="click_id=" + CLICK_ID)
     assert body == compressed
     assert header_values(headers, "content-length") == [str(len(compressed))]
-    assert header_values(headers, "set-cookie") == [clickref.click_cookie(CLICK_ID)]
+    assert_one_cookie(headers, cookies_since(started, CLICK_ID))
 
 
 def test_wsgi_streams_chunk_by_chunk():
