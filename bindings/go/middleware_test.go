@@ -285,15 +285,17 @@ func TestMiddlewareFlushesWhatTheRewriterEmitted(t *testing.T) {
 	server := httptest.NewServer(Middleware(h))
 	defer server.Close()
 	defer close(release)
-	resp, err := http.Get(server.URL + "/?click_id=tn_42")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
 	want, _ := RewriteHTML([]byte(first), "tn_42")
 	got := make([]byte, len(want))
 	done := make(chan error, 1)
-	go func() { _, err := io.ReadFull(resp.Body, got); done <- err }()
+	go func() { // without the flush, not even the status line would arrive
+		resp, err := http.Get(server.URL + "/?click_id=tn_42")
+		if err == nil {
+			_, err = io.ReadFull(resp.Body, got)
+			resp.Body.Close()
+		}
+		done <- err
+	}()
 	select {
 	case err := <-done:
 		if err != nil || string(got) != string(want) {
