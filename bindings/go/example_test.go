@@ -76,3 +76,21 @@ func mustDecimal(c clickref.Conversion) string {
 	}
 	return s
 }
+
+// A landing page served through Middleware: the visitor arrives with
+// ?click_id=, gets the cookie, and the page's payment links carry the id.
+func ExampleMiddleware() {
+	pricing := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<a href="https://buy.stripe.com/test_9A">Buy</a>`)
+	})
+	handler := clickref.Middleware(pricing, clickref.WithPaymentHosts("buy.stripe.com", "pay.example.com"))
+
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/pricing?click_id=aff_42", nil))
+	fmt.Println(rec.Body.String())
+	fmt.Println(strings.SplitN(rec.Header().Get("Set-Cookie"), ";", 2)[0])
+	// Output:
+	// <a href="https://buy.stripe.com/test_9A?client_reference_id=aff_42">Buy</a>
+	// tn_click_id=aff_42
+}

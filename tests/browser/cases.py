@@ -124,3 +124,15 @@ CASES = [
     case("whole-document", f'<!DOCTYPE html><html><head><title>t</title></head><body>'
                            f'<a href="{L}?c=1">1</a></body></html><a href="{L}?c=2">after html</a>', raw=True),
 ]
+
+
+if __name__ == "__main__":
+    # `cases.py --json OUT` writes CASES as JSON for the bindings' tests in
+    # other languages (the Go middleware's), so that the corpus has one source.
+    import json
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "--json":
+        sys.exit("usage: cases.py --json OUT")
+    with open(sys.argv[2], "w", encoding="utf-8") as out:
+        json.dump(CASES, out)
