@@ -16,6 +16,8 @@ if(TARGET clickref_cli)
   install(TARGETS clickref_cli RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT clickref_Tools)
 endif()
 install(DIRECTORY include/clickref DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}" COMPONENT clickref_Development)
+# The browser snippet, for a web server to serve (the nginx example aliases it).
+install(FILES bindings/js/clickref.js DESTINATION "${CMAKE_INSTALL_DATADIR}/clickref" COMPONENT clickref_Runtime)
 
 install(EXPORT clickrefTargets NAMESPACE clickref:: DESTINATION "${CLICKREF_CMAKE_DIR}"
   COMPONENT clickref_Development)

@@ -12,8 +12,11 @@
  *     the strong ETag are dropped because the length changes.
  * Everything else passes untouched. The filter holds at most
  * CLICKREF_MAX_BUSY output buffers per request: while the client is slower
- * than the upstream, it stops taking input, so the upstream's own buffers
- * fill and nginx stops reading from it.
+ * than the upstream (the next filter answers NGX_AGAIN), it stops taking
+ * input, so the upstream's own buffers fill and nginx stops reading from it.
+ * Output is passed on once postpone_output bytes are there (or at a flush
+ * and at the end), so an upstream that sends a few bytes per read neither
+ * costs a buffer per read nor fills the limit with bytes nginx is holding.
  *
  * If the rewriter fails (memory exhaustion), the error is logged and the
  * rest of the body goes out as received; the unfinished tag the rewriter was
@@ -54,8 +57,14 @@ typedef struct {
     ngx_chain_t             *in;           /* input not yet fed (back-pressure) */
     ngx_chain_t             *out;          /* output ready for the next filter */
     ngx_chain_t            **last_out;
-    ngx_chain_t             *pending;      /* what the sink wrote during one write call */
+    /* What the sink wrote and is not yet in `out`: the last write call's
+     * output, after a tail shorter than min_out kept from earlier calls. */
+    ngx_chain_t             *pending;
     ngx_chain_t             *pending_tail;
+    ngx_chain_t             *kept;         /* where `pending` ended before the current call */
+    u_char                  *kept_last;
+    size_t                   min_out;      /* postpone_output */
+    ngx_flag_t               blocked;      /* the next filter's last answer was NGX_AGAIN */
     ngx_chain_t             *free;
     ngx_chain_t             *busy;
 } ngx_http_clickref_ctx_t;
@@ -333,25 +342,58 @@ ngx_http_clickref_sink(void *user, const char *data, size_t len)
     return CLICKREF_OK;
 }
 
+/* Moves the pending output to `out`; unless `all`, a tail shorter than
+ * min_out stays, for the next calls' output to join it. */
 static void
-ngx_http_clickref_take_pending(ngx_http_clickref_ctx_t *ctx)
+ngx_http_clickref_queue(ngx_http_clickref_ctx_t *ctx, ngx_uint_t all)
 {
-    if (ctx->pending != NULL) {
-        *ctx->last_out = ctx->pending;
-        ctx->last_out = &ctx->pending_tail->next;
+    ngx_chain_t *cl, *tail = ctx->pending_tail;
+
+    if (tail == NULL) {
+        return;
     }
+    if (!all && (size_t) (tail->buf->last - tail->buf->pos) < ctx->min_out) {
+        if (ctx->pending == tail) {
+            return;
+        }
+        for (cl = ctx->pending; cl->next != tail; cl = cl->next) { /* find the one before */ }
+        cl->next = NULL;
+        *ctx->last_out = ctx->pending;
+        ctx->last_out = &cl->next;
+        ctx->pending = tail;
+        return;
+    }
+    *ctx->last_out = ctx->pending;
+    ctx->last_out = &tail->next;
     ctx->pending = ctx->pending_tail = NULL;
 }
 
-/* Output of a failed write call is dropped: the input goes out as it is. */
+/* Remembers where the pending output ends, before a call that may fail. */
 static void
-ngx_http_clickref_drop_pending(ngx_http_clickref_ctx_t *ctx)
+ngx_http_clickref_mark(ngx_http_clickref_ctx_t *ctx)
 {
-    if (ctx->pending != NULL) {
+    ctx->kept = ctx->pending_tail;
+    ctx->kept_last = ctx->kept != NULL ? ctx->kept->buf->last : NULL;
+}
+
+/* Output of a failed call is dropped (the input goes out as it is); what
+ * earlier calls wrote stays. */
+static void
+ngx_http_clickref_undo(ngx_http_clickref_ctx_t *ctx)
+{
+    ngx_chain_t *dropped = ctx->kept != NULL ? ctx->kept->next : ctx->pending;
+
+    if (dropped != NULL) {
         ctx->pending_tail->next = ctx->free;
-        ctx->free = ctx->pending;
+        ctx->free = dropped;
     }
-    ctx->pending = ctx->pending_tail = NULL;
+    if (ctx->kept != NULL) {
+        ctx->kept->next = NULL;
+        ctx->kept->buf->last = ctx->kept_last;
+    } else {
+        ctx->pending = NULL;
+    }
+    ctx->pending_tail = ctx->kept;
 }
 
 static ngx_int_t
@@ -393,7 +435,8 @@ ngx_http_clickref_fail(ngx_http_clickref_ctx_t *ctx, const char *step, clickref_
     ngx_log_error(NGX_LOG_ERR, ctx->request->connection->log, 0,
                   "clickref: %s failed (%s); the rest of the body is sent unchanged", step,
                   clickref_status_name(status));
-    ngx_http_clickref_drop_pending(ctx);
+    ngx_http_clickref_undo(ctx);
+    ngx_http_clickref_queue(ctx, 1);  /* what came before goes out first */
     clickref_html_rewriter_free(ctx->rewriter);
     ctx->rewriter = NULL;
     ctx->passthrough = 1;
@@ -405,7 +448,9 @@ ngx_http_clickref_feed(ngx_http_clickref_ctx_t *ctx, ngx_buf_t *b)
 {
     clickref_status status;
     size_t len = ngx_buf_in_memory(b) ? (size_t) (b->last - b->pos) : 0;
+    ngx_uint_t flags = b->flush || b->sync || b->last_buf || b->last_in_chain;
 
+    ngx_http_clickref_mark(ctx);
     if (!ctx->passthrough && !ngx_buf_in_memory(b) && ngx_buf_size(b) > 0) {
         /* filter_need_in_memory was not honoured: never drop bytes we cannot read */
         ngx_http_clickref_fail(ctx, "reading a file buffer", CLICKREF_E_INTERNAL);
@@ -413,7 +458,6 @@ ngx_http_clickref_feed(ngx_http_clickref_ctx_t *ctx, ngx_buf_t *b)
     if (!ctx->passthrough && ctx->rewriter != NULL && len > 0) {
         status = clickref_html_rewriter_write(ctx->rewriter, (const char *) b->pos, len);
         if (status == CLICKREF_OK) {
-            ngx_http_clickref_take_pending(ctx);
             b->pos = b->last;
         } else {
             ngx_http_clickref_fail(ctx, "rewriting", status);
@@ -423,18 +467,16 @@ ngx_http_clickref_feed(ngx_http_clickref_ctx_t *ctx, ngx_buf_t *b)
         return ngx_http_clickref_append(ctx, b);  /* the next filter consumes it */
     }
     if (b->last_buf && ctx->rewriter != NULL) {
+        ngx_http_clickref_mark(ctx);
         status = clickref_html_rewriter_finish(ctx->rewriter);
         if (status != CLICKREF_OK) {
             ngx_http_clickref_fail(ctx, "finishing", status);
         }
-        ngx_http_clickref_take_pending(ctx);
         clickref_html_rewriter_free(ctx->rewriter);
         ctx->rewriter = NULL;
     }
-    if (b->flush || b->sync || b->last_buf || b->last_in_chain) {
-        return ngx_http_clickref_append_flags(ctx, b);
-    }
-    return NGX_OK;
+    ngx_http_clickref_queue(ctx, flags);
+    return flags ? ngx_http_clickref_append_flags(ctx, b) : NGX_OK;
 }
 
 static ngx_uint_t
@@ -461,10 +503,12 @@ ngx_http_clickref_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         return NGX_ERROR;
     }
     for (;;) {
-        /* Buffers held downstream count against the limit: a slow client
-         * stops the intake, and with it the upstream's or the file's reads. */
+        /* Buffers held by a blocked client count against the limit: it stops
+         * the intake, and with it the upstream's or the file's reads. Only a
+         * client that blocked (NGX_AGAIN) makes nginx call again by itself. */
         while (ctx->in != NULL
-               && ngx_http_clickref_count(ctx->busy) + ngx_http_clickref_count(ctx->out) < CLICKREF_MAX_BUSY) {
+               && (!ctx->blocked
+                   || ngx_http_clickref_count(ctx->busy) + ngx_http_clickref_count(ctx->out) < CLICKREF_MAX_BUSY)) {
             if (ngx_http_clickref_feed(ctx, ctx->in->buf) != NGX_OK) {
                 return NGX_ERROR;
             }
@@ -477,11 +521,12 @@ ngx_http_clickref_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         if (rc == NGX_ERROR) {
             return rc;
         }
+        ctx->blocked = rc == NGX_AGAIN;
         if (ctx->in == NULL) {
             r->buffered &= ~CLICKREF_BUFFERED;
             return rc;
         }
-        if (ngx_http_clickref_count(ctx->busy) >= CLICKREF_MAX_BUSY) {
+        if (ctx->blocked && ngx_http_clickref_count(ctx->busy) >= CLICKREF_MAX_BUSY) {
             r->buffered |= CLICKREF_BUFFERED;  /* nginx calls again when the client has read */
             return NGX_AGAIN;
         }
@@ -522,6 +567,8 @@ ngx_http_clickref_header_filter(ngx_http_request_t *r)
     }
     ctx->request = r;
     ctx->last_out = &ctx->out;
+    ctx->min_out = ((ngx_http_core_loc_conf_t *) ngx_http_get_module_loc_conf(r, ngx_http_core_module))
+                       ->postpone_output;
     if (conf->hosts != NULL) {
         opts.hosts = conf->host_ptrs;
         opts.host_lens = conf->host_lens;

@@ -1,6 +1,7 @@
 #include "routes.hpp"
 
 #include "access_log.hpp"
+#include "browser_snippet.hpp"
 #include "clickref_calls.hpp"
 #include "json.hpp"
 #include "listing.hpp"
@@ -333,8 +334,15 @@ void add_routes(httplib::Server& http, const app& a) {
     serve_listing(a, listing_format::html, req, res);
   });
   http.Get("/healthz", [&a](const httplib::Request&, httplib::Response& res) { serve_health(a.db, res); });
+  http.Get("/clickref.js", [](const httplib::Request&, httplib::Response& res) {
+    // The pages load it on every visit: an hour in the browser's cache, and
+    // a deploy reaches every visitor within that hour.
+    res.set_header("Cache-Control", "public, max-age=3600");
+    const std::string_view js = browser_snippet();
+    res.set_content(js.data(), js.size(), "text/javascript; charset=utf-8");
+  });
 
-  for (const char* path : {"/", "/pricing", "/conversions", "/conversions.csv", "/dashboard", "/healthz"}) {
+  for (const char* path : {"/", "/pricing", "/conversions", "/conversions.csv", "/dashboard", "/healthz", "/clickref.js"}) {
     refuse_other_methods(http, path, true);
   }
   refuse_other_methods(http, "/stripe/postback", false);

@@ -18,19 +18,10 @@ constexpr const char* kHead = R"html(<!doctype html>
   .plans li { border: 1px solid #ccc; border-radius: 8px; padding: 1rem; flex: 1 1 12rem; }
   a.buy { display: inline-block; background: #635bff; color: #fff; padding: .4rem .9rem; border-radius: 6px; text-decoration: none; }
 </style>
-<script>
-  // Seed snippet 1, on every page: keep the affiliate's click id from the
-  // landing URL in a first-party cookie (365 days) and in localStorage.
-  (function () {
-    var id = new URLSearchParams(window.location.search).get('click_id');
-    if (!id) return;
-    var expires = new Date(Date.now() + 365 * 24 * 60 * 60 * 1000).toUTCString();
-    document.cookie = 'tn_click_id=' + encodeURIComponent(id) + '; expires=' + expires +
-        '; path=/; secure; samesite=lax';
-    try { window.localStorage.setItem('tn_click_id', id); } catch (e) { /* storage disabled */ }
-  })();
-</script>
-</head>
+)html";
+
+// After the snippet's tag: the rest of <head> and the page's navigation.
+constexpr const char* kHeadEnd = R"html(</head>
 <body>
 <nav><a href="/">Acme Analytics</a><a href="/pricing">Pricing</a><a href="/dashboard">Affiliate dashboard</a></nav>
 )html";
@@ -60,27 +51,18 @@ constexpr const char* kPricingTable = R"html(</ul>
 <stripe-pricing-table pricing-table-id="prctbl_1AcmeDemoTable" publishable-key="pk_test_acme_demo"></stripe-pricing-table>
 <p>How does paying work? <a href="https://docs.stripe.com/payment-links">Stripe's guide to payment links</a>.</p>
 </main>
-<script>
-  // Seed snippet 2, on pages with payment links: set client_reference_id
-  // from the cookie (or localStorage) on every buy.stripe.com link.
-  (function () {
-    function getCookie(name) {
-      var parts = ('; ' + document.cookie).split('; ' + name + '=');
-      return parts.length === 2 ? decodeURIComponent(parts.pop().split(';').shift()) : null;
-    }
-    var id = getCookie('tn_click_id');
-    if (!id) { try { id = window.localStorage.getItem('tn_click_id'); } catch (e) { /* storage disabled */ } }
-    if (!id) return;
-    document.querySelectorAll('a[href^="https://buy.stripe.com"]').forEach(function (a) {
-      var url = new URL(a.href);
-      url.searchParams.set('client_reference_id', id);
-      a.href = url.toString();
-    });
-  })();
-</script>
 )html";
 
 constexpr const char* kFoot = "</body>\n</html>\n";
+
+// The browser snippet (/clickref.js) with the same payment-link hosts as
+// the server's rewriter, so that both tag the same links (plain names,
+// checked by the configuration, need no escaping).
+std::string snippet_tag(const std::vector<std::string>& hosts) {
+  std::string list;
+  for (const std::string& h : hosts) list += (list.empty() ? "" : " ") + h;
+  return "<script src=\"/clickref.js\" data-hosts=\"" + list + "\" defer></script>\n";
+}
 
 std::string custom_host_plan(const std::string& host) {
   // Hosts were checked by the configuration to be plain names: no escaping is needed.
@@ -104,8 +86,9 @@ site::site(std::vector<std::string> custom_hosts) {
     host_data_.push_back(h.data());
     host_lens_.push_back(h.size());
   }
-  landing_ = {kHead, kLandingMain, kFoot};
-  pricing_ = {kHead, kPricingPlans};
+  const std::string head = kHead + snippet_tag(hosts_) + kHeadEnd;
+  landing_ = {head, kLandingMain, kFoot};
+  pricing_ = {head, kPricingPlans};
   for (const std::string& h : custom_hosts) pricing_.push_back(custom_host_plan(h));
   pricing_.push_back(kPricingTable);
   pricing_.push_back(kFoot);

@@ -1,11 +1,11 @@
 // The merchant's pages: a landing page and a pricing page whose payment
 // links must carry the visitor's click id to Stripe.
 //
-// The pages are served twice over, on purpose: the server rewrites their
-// payment links with clickref's streaming HTML rewriter, and they also carry
-// the seed's two browser snippets (keep the click id in a cookie and in
-// localStorage; set client_reference_id on buy.stripe.com links), so either
-// path alone gets the id to Stripe.
+// The id gets there twice over, on purpose: the server rewrites the pages'
+// payment links with clickref's streaming HTML rewriter, and the pages load
+// the browser snippet (/clickref.js), which keeps the id in localStorage
+// and tags links that scripts add after load. Either path alone gets the id
+// to Stripe; with scripts off, the server's does.
 #pragma once
 
 #include <clickref/clickref.h>

@@ -43,11 +43,17 @@ PAGES = {"case%02d.html" % i: page(c) for i, c in enumerate(CASES)}
 BIG_ROW = ('<tr><td><a class="plan" href="%s?plan=pro">Buy</a></td><td>%s</td></tr>\n' % (LINK, "x" * 60)).encode()
 BIG_ROWS = 20 * 1024 * 1024 // len(BIG_ROW)
 BIG_PAGE = b"<!DOCTYPE html><table>" + BIG_ROW * BIG_ROWS + b"</table>"
+# Smaller than nginx's postpone_output (1460 bytes), so nothing reaches the
+# client before the end unless the module keeps its own output small.
+TRICKLE_PAGE = b"<!DOCTYPE html><ul>" + b'<li><a href="%s?p=1">Buy</a></li>\n' % LINK.encode() * 24 + b"</ul>"
+PAGES["trickle.html"] = TRICKLE_PAGE
 
 
 class Upstream(http.server.BaseHTTPRequestHandler):
     """Serves PAGES in 7-byte HTTP/1.1 chunks; /gzip/<name> gzip-compressed
-    when the request accepts it, /always-gzip/<name> compressed whatever it asks."""
+    when the request accepts it, /always-gzip/<name> compressed whatever it
+    asks; /trickle/ and /gzip-trickle/ with a pause after every chunk, so that
+    nginx reads each one on its own."""
     protocol_version = "HTTP/1.1"
 
     def log_message(self, *args):
@@ -60,7 +66,7 @@ class Upstream(http.server.BaseHTTPRequestHandler):
         if body is None:
             self.send_error(404)
             return
-        compress = (parts[0] == "always-gzip"
+        compress = (parts[0] in ("always-gzip", "gzip-trickle")
                     or (parts[0] == "gzip" and "gzip" in self.headers.get("Accept-Encoding", "")))
         self.send_response(200)
         self.send_header("Content-Type", "application/json" if name == "data.json" else "text/html; charset=utf-8")
@@ -72,6 +78,9 @@ class Upstream(http.server.BaseHTTPRequestHandler):
         for i in range(0, len(body), 7):
             piece = body[i:i + 7]
             self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            if parts[0].endswith("trickle"):
+                self.wfile.flush()
+                time.sleep(0.002)
         self.wfile.write(b"0\r\n\r\n")
 
 
@@ -108,6 +117,17 @@ LOCATIONS = """
             clickref on;
             gunzip on;
             proxy_pass http://127.0.0.1:{upstream}/always-gzip/;
+            proxy_http_version 1.1;
+        }}
+        location /trickle/ {{
+            clickref on;
+            proxy_pass http://127.0.0.1:{upstream}/trickle/;
+            proxy_http_version 1.1;
+        }}
+        location /gunzip-trickle/ {{
+            clickref on;
+            gunzip on;
+            proxy_pass http://127.0.0.1:{upstream}/gzip-trickle/;
             proxy_http_version 1.1;
         }}
 """
@@ -208,6 +228,19 @@ def test_compressed_upstream(nginx):
     # Without gunzip or an identity request, a compressed page passes untouched.
     response, body = get(nginx, f"/gzip/{name}?click_id={CLICK_ID}", {"Accept-Encoding": "gzip"})
     assert gzip.decompress(body) == PAGES[name]
+
+
+@pytest.mark.parametrize("location", ["trickle", "gunzip-trickle"])
+def test_an_upstream_that_sends_a_few_bytes_at_a_time(nginx, location):
+    """Each read of the upstream becomes a little output, all of it held by
+    nginx until postpone_output bytes are there: the module must neither stall
+    waiting for the client nor spend a buffer on every few bytes."""
+    connection = http.client.HTTPConnection("127.0.0.1", nginx["port"], timeout=10)
+    connection.request("GET", f"/{location}/trickle.html?click_id={CLICK_ID}")
+    body = connection.getresponse().read()
+    connection.close()
+    assert body == clickref.rewrite_html(TRICKLE_PAGE, CLICK_ID)
+    assert body.count(b"client_reference_id=") == 24
 
 
 def test_head_and_not_modified(nginx):

@@ -93,3 +93,32 @@ def test_with_scripts_off_the_server_alone_carries_the_click_id(server, tmp_path
         check_pricing_dom(browser.outer_html(tab), "aff_no_js")
         check_cookie_jar(browser, context, "aff_no_js")
     assert pricing_request_line(server)["click_id_from"] == "cookie"
+
+
+# A single-page app adds a buy link and a buy button after load, on the
+# custom payment domain too: only the page's /clickref.js can tag them.
+INSERT_LATER = """
+new Promise(function (resolve) {
+  var box = document.createElement('div');
+  box.innerHTML = '<a id="later" href="https://pay.acme.test/b/test_later">Buy later</a>' +
+      '<a id="foreign" href="https://buy.stripe.com.evil.test/x">not a payment link</a>' +
+      '<stripe-buy-button id="button" buy-button-id="buy_btn_1" publishable-key="pk_test"></stripe-buy-button>';
+  document.body.appendChild(box);
+  setTimeout(function () {
+    resolve([document.getElementById('later').href, document.getElementById('foreign').href,
+             document.getElementById('button').getAttribute('client-reference-id')].join(' '));
+  }, 50);
+})
+"""
+
+
+def test_links_added_after_load_are_tagged_by_the_snippet(server, tmp_path):
+    base = f"http://127.0.0.1:{server.port}"
+    with chromium(tmp_path) as browser:
+        tab, _ = browser.open_tab()
+        browser.navigate(tab, base + "/?click_id=aff_spa_1")
+        browser.navigate(tab, base + "/pricing")
+        result = browser.send("Runtime.evaluate", {"expression": INSERT_LATER, "awaitPromise": True},
+                              session=tab)["result"]["value"]
+    assert result.split(" ") == ["https://pay.acme.test/b/test_later?client_reference_id=aff_spa_1",
+                                 "https://buy.stripe.com.evil.test/x", "aff_spa_1"]

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import threading
 import time
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -26,6 +27,7 @@ TEAM = "https://buy.stripe.com/test_9AQ3cB3rE7Yu0Y8001?prefilled_promo_code=LAUN
 YEARLY = "https://buy.stripe.com/test_eVa5kJ6DQaKG6gs002#yearly"
 CUSTOM = "https://pay.acme.test/b/test_5kA8wV0Ps3Ke4ck000"
 DOCS = "https://docs.stripe.com/payment-links"
+SNIPPET = Path(__file__).resolve().parents[2] / "bindings" / "js" / "clickref.js"
 
 
 @pytest.fixture
@@ -82,8 +84,8 @@ def test_pricing_with_the_cookie_rewrites_every_payment_link(server):
     assert ('href="https://buy.stripe.com/test_9AQ3cB3rE7Yu0Y8001?prefilled_promo_code=LAUNCH&amp;locale=en'
             '&amp;client_reference_id=aff_42-Xy"') in r.text
     assert "href='https://buy.stripe.com/test_eVa5kJ6DQaKG6gs002?client_reference_id=aff_42-Xy#yearly'" in r.text
-    # Scripts are text, never rewritten: the seed snippet is served as written.
-    assert """document.querySelectorAll('a[href^="https://buy.stripe.com"]')""" in r.text
+    # The browser snippet's tag is served as written, with the server's payment hosts.
+    assert '<script src="/clickref.js" data-hosts="buy.stripe.com" defer></script>' in r.text
 
 
 def test_pages_without_click_id_are_served_unchanged(server):
@@ -126,6 +128,21 @@ def test_custom_payment_host(tmp_path):
         assert links["Buy Starter on pay.acme.test"] == CUSTOM + "?client_reference_id=aff_7"
 
 
+def test_the_browser_snippet_is_served_byte_for_byte(server):
+    r = server.get("/clickref.js?click_id=aff_1")
+    assert r.status == 200
+    assert r.body == SNIPPET.read_bytes()
+    assert r.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert r.headers["Cache-Control"] == "public, max-age=3600"
+    assert r.headers.get_all("Set-Cookie") is None  # not a page
+
+
+def test_the_pages_give_the_snippet_the_servers_payment_hosts(tmp_path):
+    with Server(tmp_path, "--payment-host", "pay.acme.test", "--payment-host", "checkout.acme.test") as s:
+        tags = re.findall(r"<script[^>]*>", s.get("/").text)
+    assert tags == ['<script src="/clickref.js" data-hosts="buy.stripe.com pay.acme.test checkout.acme.test" defer>']
+
+
 def test_head_request(server):
     r = server.request("HEAD", "/pricing?click_id=aff_1")
     assert r.status == 200 and r.body == b""
@@ -146,6 +163,7 @@ def test_unknown_path_is_404_json(server):
     ("POST", "/", "GET, HEAD"),
     ("POST", "/conversions", "GET, HEAD"),
     ("DELETE", "/dashboard", "GET, HEAD"),
+    ("POST", "/clickref.js", "GET, HEAD"),
 ])
 def test_wrong_method_is_405(server, method, path, allow):
     r = server.request(method, path, body=b"x" if method in ("POST", "PUT") else None)
