@@ -148,10 +148,10 @@ def nginx():
     assert server.stop() == []
 
 
-def get(nginx, target, headers=None):
+def get(nginx, target, headers=None, method="GET"):
     started = int(time.time())
     connection = http.client.HTTPConnection("127.0.0.1", nginx["port"], timeout=30)
-    connection.request("GET", target, headers=headers or {})
+    connection.request(method, target, headers=headers or {})
     response = connection.getresponse()
     response.started = started  # for assert_click_cookie
     body = response.read()
@@ -244,23 +244,15 @@ def test_an_upstream_that_sends_a_few_bytes_at_a_time(nginx, location):
     """Each read of the upstream becomes a little output, all of it held by
     nginx until postpone_output bytes are there: the module must neither stall
     waiting for the client nor spend a buffer on every few bytes."""
-    connection = http.client.HTTPConnection("127.0.0.1", nginx["port"], timeout=10)
-    connection.request("GET", f"/{location}/trickle.html?click_id={CLICK_ID}")
-    body = connection.getresponse().read()
-    connection.close()
+    _, body = get(nginx, f"/{location}/trickle.html?click_id={CLICK_ID}")
     assert body == clickref.rewrite_html(TRICKLE_PAGE, CLICK_ID)
     assert body.count(b"client_reference_id=") == 24
 
 
 def test_head_and_not_modified(nginx):
-    started = int(time.time())
-    connection = http.client.HTTPConnection("127.0.0.1", nginx["port"], timeout=10)
-    connection.request("HEAD", "/case00.html?click_id=" + CLICK_ID)
-    response = connection.getresponse()
-    response.started = started
-    assert response.status == 200 and response.read() == b""
+    response, body = get(nginx, "/case00.html?click_id=" + CLICK_ID, method="HEAD")
+    assert response.status == 200 and body == b""
     assert_click_cookie(response)
-    connection.close()
 
 
 def worker_peak_kib(nginx) -> int:
