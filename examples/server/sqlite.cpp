@@ -125,6 +125,8 @@ statement connection::prepare(const char* sql) {
 
 int64_t connection::changes() const { return sqlite3_changes64(db_); }
 
+bool connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
 transaction::transaction(connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 transaction::~transaction() {

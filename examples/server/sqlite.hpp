@@ -1,7 +1,7 @@
 // A thin C++ layer over SQLite: connections with cached prepared
 // statements, IMMEDIATE transactions, and a pool that hands one connection to
 // one thread at a time. SQLite failures are thrown as sqlite::error; the HTTP
-// layer turns them into 500 responses.
+// layer turns them into 503 responses.
 #pragma once
 
 #include <condition_variable>
@@ -78,6 +78,9 @@ class connection {
   statement prepare(const char* sql);
   // Rows changed by the last INSERT, UPDATE or DELETE.
   int64_t changes() const;
+  // Whether a transaction is open (SQLite ends one by itself after some
+  // errors, such as SQLITE_FULL).
+  bool in_transaction() const;
 
  private:
   sqlite3* db_ = nullptr;

@@ -170,7 +170,8 @@ size_t pool_size(const std::string& path, size_t connections) {
 
 }  // namespace
 
-store::store(const std::string& path, size_t connections) : pool_(path, pool_size(path, connections)) {
+store::store(const std::string& path, size_t connections)
+    : pool_(path, pool_size(path, connections)), writes_(pool_) {
   auto db = pool_.acquire();
   // WAL lets readers (the dashboard) run beside the one writer; the setting
   // is stored in the file, so one connection sets it for all.
@@ -190,38 +191,37 @@ store::store(const std::string& path, size_t connections) : pool_(path, pool_siz
 
 record_result store::record(std::string_view tenant, std::string_view event_id, std::string_view event_type, int64_t received_at,
                             const conversion_row& incoming, const postback_policy& policy) {
-  auto db = pool_.acquire();
-  sqlite::transaction tx(*db);
-  db->prepare(kInsertEvent)
-      .bind(1, event_id)
-      .bind(2, event_type)
-      .bind(3, incoming.dedupe_key)
-      .bind(4, received_at)
-      .bind(5, tenant)
-      .run();
   record_result result;
-  if (db->changes() == 0) return result;  // seen before: the rollback changes nothing
+  writes_.run([&](sqlite::connection& db) {
+    db.prepare(kInsertEvent)
+        .bind(1, event_id)
+        .bind(2, event_type)
+        .bind(3, incoming.dedupe_key)
+        .bind(4, received_at)
+        .bind(5, tenant)
+        .run();
+    if (db.changes() == 0) return;  // seen before
 
-  result.outcome = record_outcome::recorded;
-  result.row = incoming;
-  {
-    auto st = db->prepare(kSelectConversion);
-    st.bind(1, incoming.dedupe_key).bind(16, tenant);
-    if (st.step()) result.row = merge(read_conversion_row(st), incoming);
-  }
-  {
-    auto st = db->prepare(kUpsertConversion);
-    bind_row(st, result.row);
-    st.bind(16, tenant);
-    st.run();
-  }
-  if (policy) {
-    if (const auto url = policy(result.row)) {
-      db->prepare(kInsertPostback).bind(1, result.row.dedupe_key).bind(2, *url).bind(3, unix_ms_now()).bind(4, tenant).run();
-      result.postback_queued = db->changes() == 1;
+    result.outcome = record_outcome::recorded;
+    result.row = incoming;
+    {
+      auto st = db.prepare(kSelectConversion);
+      st.bind(1, incoming.dedupe_key).bind(16, tenant);
+      if (st.step()) result.row = merge(read_conversion_row(st), incoming);
     }
-  }
-  tx.commit();
+    {
+      auto st = db.prepare(kUpsertConversion);
+      bind_row(st, result.row);
+      st.bind(16, tenant);
+      st.run();
+    }
+    if (policy) {
+      if (const auto url = policy(result.row)) {
+        db.prepare(kInsertPostback).bind(1, result.row.dedupe_key).bind(2, *url).bind(3, unix_ms_now()).bind(4, tenant).run();
+        result.postback_queued = db.changes() == 1;
+      }
+    }
+  });
   return result;
 }
 

@@ -1,8 +1,10 @@
 // The receiver's database: which Stripe events were seen (idempotency), one
 // conversion row per purchase, and the postbacks still to deliver. SQLite in
-// WAL mode, so that the dashboard reads while deliveries write.
+// WAL mode, so that the dashboard reads while deliveries write; deliveries
+// are written by one writer in group commits (commit_queue.hpp).
 #pragma once
 
+#include "commit_queue.hpp"
 #include "conversion_row.hpp"
 #include "sqlite.hpp"
 
@@ -96,9 +98,11 @@ class store {
   // the database is ":memory:", which is private to its connection).
   store(const std::string& path, size_t connections);
 
-  // Records one verified event in one transaction: the event id (a repeated
-  // id changes nothing), the purchase's row merged with `incoming`, and a
-  // postback when `policy` asks for one and none exists for the purchase.
+  // Records one verified event: the event id (a repeated id changes
+  // nothing), the purchase's row merged with `incoming`, and a postback when
+  // `policy` asks for one and none exists for the purchase. Returns once the
+  // record is durable, in a transaction it may share with concurrent calls;
+  // throws sqlite::error, with nothing recorded, when it could not be.
   record_result record(std::string_view tenant, std::string_view event_id, std::string_view event_type, int64_t received_at,
                        const conversion_row& incoming, const postback_policy& policy);
 
@@ -121,6 +125,7 @@ class store {
 
  private:
   sqlite::pool pool_;
+  commit_queue writes_;  // after pool_: stops before the connections close
 };
 
 // Reads a conversion row from columns 0–14 in the order of kSelectConversion

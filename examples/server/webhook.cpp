@@ -80,7 +80,7 @@ webhook_reply webhook_receiver::record(const clickref_conversion& c) const {
     return reply;
   } catch (const sqlite::error& e) {
     webhook_reply reply;
-    reply.http_status = 500;
+    reply.http_status = 503;  // Stripe retries for three days
     reply.event_id = std::string(event_id);
     reply.outcome = "failed";
     reply.detail = e.what();

@@ -37,7 +37,8 @@ class webhook_receiver {
   //        type that yields no conversion (ignored)
   //   400  {"error":"CLICKREF_E_…"}: a signature that does not verify or a
   //        body that is not a Stripe event; nothing is stored
-  //   500  the database failed; Stripe will deliver again
+  //   503  the database is unavailable (locked by another process, full,
+  //        failing); nothing is stored and Stripe will deliver again
   webhook_reply receive(std::string_view body, std::string_view signature_header) const;
 
  private:

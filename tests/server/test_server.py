@@ -8,6 +8,7 @@ import json
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
@@ -548,6 +549,33 @@ def test_database_that_cannot_be_opened(tmp_path):
     r = run_server(["--listen", "127.0.0.1:0", "--db", str(tmp_path / "missing-dir" / "x.db")], env)
     assert r.returncode == 1
     assert json.loads(r.stderr.splitlines()[-1])["msg"] == "cannot open the database"
+
+
+def test_a_database_held_by_another_process_is_503_and_recovers_by_itself(tmp_path):
+    # Another process takes SQLite's write lock and keeps it past the
+    # server's busy timeout (5 s): the deliveries waiting for it are refused
+    # with 503, which Stripe retries, and none of them is half-recorded.
+    # Once the lock is gone the same deliveries are recorded, without a restart.
+    db = tmp_path / "held.db"
+    events = [se.body(ev) for ev in se.delayed_purchase("held", "aff_held")]
+    with Server(tmp_path, db=db) as s:
+        assert s.deliver(events[0]).status == 200
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            with ThreadPoolExecutor(max_workers=3) as pool:
+                replies = list(pool.map(s.deliver, events[1:]))
+            assert [r.status for r in replies] == [503] * 3
+            assert {r.json()["error"] for r in replies} == {"storage"}
+            # Readers are not blocked by a writer (WAL): the dashboard still answers.
+            assert s.conversion("pi_held")["events"] == 1
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert [s.deliver(body).json()["outcome"] for body in events[1:]] == ["recorded"] * 3
+        assert s.conversion("pi_held") == expected_delayed_row("held")
+        failed = [line for line in s.log_lines() if line.get("status") == 503]
+        assert len(failed) == 3 and all(line["outcome"] == "failed" for line in failed)
 
 
 # ---------------------------------------------------------------- postbacks

@@ -1,0 +1,80 @@
+#include "commit_queue.hpp"
+
+namespace server {
+namespace {
+
+// A bound on one transaction, so that a burst still gets answered in
+// slices and one batch's failure costs a bounded number of retries.
+constexpr size_t kMaxBatch = 1024;
+
+}  // namespace
+
+commit_queue::commit_queue(sqlite::pool& pool) : pool_(pool), writer_([this] { write_batches(); }) {}
+
+commit_queue::~commit_queue() {
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  queued_.notify_one();
+  writer_.join();
+}
+
+void commit_queue::run(const std::function<void(sqlite::connection&)>& work) {
+  job mine{&work, nullptr};
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    waiting_.push_back(&mine);
+    queued_.notify_one();
+    finished_.wait(lock, [&] { return mine.done; });
+  }
+  if (mine.error) std::rethrow_exception(mine.error);
+}
+
+void commit_queue::write_batches() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    queued_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
+    if (waiting_.empty()) return;  // stopping, and nothing left to write
+    std::deque<job*> batch;
+    while (!waiting_.empty() && batch.size() < kMaxBatch) {
+      batch.push_back(waiting_.front());
+      waiting_.pop_front();
+    }
+    // Callers queue the next batch while this one is written.
+    lock.unlock();
+    apply(batch);
+    lock.lock();
+    for (job* j : batch) j->done = true;
+    finished_.notify_all();
+  }
+}
+
+void commit_queue::apply(std::deque<job*>& batch) {
+  try {
+    auto db = pool_.acquire();
+    sqlite::transaction tx(*db);
+    for (job* j : batch) {
+      db->prepare("SAVEPOINT delivery").run();
+      try {
+        (*j->work)(*db);
+        db->prepare("RELEASE delivery").run();
+      } catch (...) {
+        j->error = std::current_exception();
+        // After SQLITE_FULL or an I/O error SQLite may have rolled the whole
+        // transaction back already; then no savepoint is left to return to.
+        if (!db->in_transaction()) throw;
+        db->prepare("ROLLBACK TO delivery").run();
+        db->prepare("RELEASE delivery").run();
+      }
+    }
+    tx.commit();
+  } catch (...) {
+    // BEGIN, COMMIT or the transaction itself failed: nothing was kept.
+    const std::exception_ptr failure = std::current_exception();
+    for (job* j : batch)
+      if (!j->error) j->error = failure;
+  }
+}
+
+}  // namespace server
