@@ -9,6 +9,8 @@
 #include <httplib.h>
 
 #include <pthread.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <atomic>
@@ -72,7 +74,8 @@ void stop_on_signal(httplib::Server& http, const std::atomic<bool>& listen_retur
 }
 
 // Binds `http` to host:port (port 0: any free port) and returns the port, or
-// -1. Two departures from httplib 0.11's socket defaults: its listen backlog
+// -1. Three departures from httplib 0.11's socket defaults (the third,
+// TCP_NODELAY, is explained where it is set): its listen backlog
 // of 5 is compiled into Debian's library and a burst of deliveries overflows
 // it (the kernel then resets connections), so the socket is listened on
 // again with the system's maximum; and SO_REUSEADDR (rebind at once after a
@@ -84,6 +87,10 @@ int bind_listener(httplib::Server& http, const std::string& host, int port) {
   http.set_socket_options([listen_socket](int sock) {
     const int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    // httplib writes a response's headers and body separately; with Nagle on
+    // the body waits for the client's delayed ACK (about 40 ms) on a kept-alive
+    // connection. Accepted sockets inherit the option from this one.
+    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     *listen_socket = sock;
   });
   if (port == 0) {
