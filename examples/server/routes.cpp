@@ -20,6 +20,14 @@ constexpr const char* kJson = "application/json";
 constexpr int64_t kDefaultListLimit = 500;
 constexpr int64_t kMaxListLimit = 10000;
 constexpr int64_t kMaxListOffset = 1000000;  // deeper pages: narrow the dates instead
+// A read or write that waits longer fails the request (a slow client gets
+// 400, or is dropped); a kept-alive connection idle longer is closed; after
+// this many requests a connection is closed, so that waiting connections get a
+// worker in turn.
+constexpr time_t kReadTimeoutS = 5;
+constexpr time_t kWriteTimeoutS = 5;
+constexpr time_t kIdleTimeoutS = 5;
+constexpr size_t kRequestsPerConnection = 5;
 
 void reply_json(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
@@ -295,7 +303,14 @@ httplib::Server::HandlerResponse fill_error_body(const httplib::Request&, httpli
 }  // namespace
 
 void add_routes(httplib::Server& http, const app& a) {
+  // What one connection may hold, so that slow or idle clients cannot keep
+  // the workers (README, "Limits"). httplib also caps the request line and
+  // each header line at 8 KiB (414 and 400).
   http.set_payload_max_length(kMaxBodyBytes);
+  http.set_read_timeout(kReadTimeoutS, 0);
+  http.set_write_timeout(kWriteTimeoutS, 0);
+  http.set_keep_alive_timeout(kIdleTimeoutS);
+  http.set_keep_alive_max_count(kRequestsPerConnection);
   http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
     access_log::begin();
     return httplib::Server::HandlerResponse::Unhandled;
