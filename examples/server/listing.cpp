@@ -194,13 +194,15 @@ std::string money(int64_t amount, const std::optional<std::string>& currency) {
   return decimal(amount, currency).value_or(std::to_string(amount)) + " " + currency.value_or("");
 }
 
+// `key_header` nullptr: the groups are the currencies themselves, so no key column.
 void totals_table(std::string& out, const char* title, const char* key_header,
                   const std::vector<conversion_totals>& rows) {
-  out += "<h2>" + std::string(title) + "</h2>\n<table class=\"totals\"><thead><tr><th>" + key_header +
-         "</th><th>Currency</th><th>Count</th><th>Sales</th><th>Approved</th><th>Reversed</th></tr></thead><tbody>\n";
+  out += "<h2>" + std::string(title) + "</h2>\n<table class=\"totals\"><thead><tr>";
+  if (key_header) out += "<th>" + std::string(key_header) + "</th>";
+  out += "<th>Currency</th><th>Count</th><th>Sales</th><th>Approved</th><th>Reversed</th></tr></thead><tbody>\n";
   for (const conversion_totals& t : rows) {
     out += "<tr>";
-    cell(out, t.key.empty() ? "(none)" : t.key);
+    if (key_header) cell(out, t.key.empty() ? "(none)" : t.key);
     cell(out, t.currency.value_or("—"));
     cell(out, std::to_string(t.count));
     cell(out, money(t.amount, t.currency));
@@ -269,7 +271,7 @@ std::string dashboard_html(const conversion_summary& summary, const std::vector<
   std::string out = kDashboardHead;
   out += "<p>" + std::to_string(summary.matching) + " conversions match. <a id=\"csv\" href=\"/conversions.csv?" +
          escaped(query) + "\">CSV</a></p>\n";
-  totals_table(out, "Totals per currency", "Currency", summary.by_currency);
+  totals_table(out, "Totals per currency", nullptr, summary.by_currency);
   totals_table(out, "Commission state", "Status", summary.by_status);
   totals_table(out, "Per click id", "Click id", summary.by_click);
   chart_svg(out, summary);

@@ -1,17 +1,23 @@
 """A real browser walks the visitor's path: headless Chromium (Debian's)
 lands on /?click_id=…, opens /pricing, and every payment link in the DOM it
-renders must carry the click id, with the cookie in its jar.
+renders must carry the click id, with the cookie in its jar. And the
+operator's dashboard: refused without its token, rendered with it (a
+screenshot is kept in CLICKREF_TEST_ARTIFACTS).
 
 Run by CTest with CLICKREF_SERVER and CLICKREF_CHROMIUM set.
 """
 
+import base64
+import json
 import os
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+import stripe_events as se
 from cdp import Chromium
 from harness import Server, hrefs_by_text
 
@@ -122,3 +128,43 @@ def test_links_added_after_load_are_tagged_by_the_snippet(server, tmp_path):
                               session=tab)["result"]["value"]
     assert result.split(" ") == ["https://pay.acme.test/b/test_later?client_reference_id=aff_spa_1",
                                  "https://buy.stripe.com.evil.test/x", "aff_spa_1"]
+
+
+def test_the_dashboard_needs_its_token_and_renders_in_the_browser(tmp_path):
+    token = "dash-token-7c1e"
+    with Server(tmp_path, env={"CLICKREF_DASHBOARD_TOKEN": token}) as s:
+        for p in range(3):
+            for ev in se.paid_purchase(f"dash{p}", f"aff_dash{p}"):
+                assert s.deliver(se.body(ev)).status == 200
+        base = f"http://127.0.0.1:{s.port}"
+        with chromium(tmp_path) as browser:
+            tab, _ = browser.open_tab()
+            browser.navigate(tab, base + "/dashboard")
+            refused = browser.outer_html(tab)
+            assert '"error":"unauthorized"' in refused and "aff_dash0" not in refused
+
+            browser.send("Network.enable", session=tab)
+            browser.send("Network.setExtraHTTPHeaders", {"headers": {"Authorization": f"Bearer {token}"}}, session=tab)
+            browser.navigate(tab, base + "/dashboard")
+            page = browser.send("Runtime.evaluate", {"expression": """JSON.stringify({
+                rows: document.querySelectorAll('tr.conversion').length,
+                clicks: Array.from(document.querySelectorAll('tr.conversion')).map(r => r.textContent),
+                bars: document.querySelectorAll('#chart rect.bar').length,
+                chartWidth: document.getElementById('chart').getBoundingClientRect().width})"""},
+                                session=tab)["result"]["value"]
+            # The whole page in one picture: a viewport as tall as the page.
+            height = browser.send("Runtime.evaluate", {"expression": "document.documentElement.scrollHeight"},
+                                  session=tab)["result"]["value"]
+            browser.send("Emulation.setDeviceMetricsOverride",
+                         {"width": 1100, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=tab)
+            shot = browser.send("Page.captureScreenshot", {"format": "png"}, session=tab)["data"]
+    rendered = json.loads(page)
+    assert rendered["rows"] == 3
+    assert all(any(f"aff_dash{p}" in row for row in rendered["clicks"]) for p in range(3))
+    assert rendered["bars"] >= 1 and rendered["chartWidth"] > 100
+    png = base64.b64decode(shot)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    artifacts = Path(os.environ.get("CLICKREF_TEST_ARTIFACTS", tmp_path))
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "dashboard.png").write_bytes(png)
+    print(f"dashboard screenshot: {artifacts / 'dashboard.png'} ({len(png)} bytes)")

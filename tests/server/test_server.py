@@ -4,6 +4,9 @@ Run by CTest with CLICKREF_SERVER pointing at the binary.
 """
 
 import http.client
+import base64
+import csv
+import io
 import itertools
 import json
 import re
@@ -502,6 +505,58 @@ def test_dashboard_lists_conversions(server):
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells == ["", "2024-11-26 13:20:00 UTC", "aff_dash", "pi_dash", "49.99 USD", "approved", "—"]
 
+
+
+def totals_rows(html, title):
+    table = re.search(rf"<h2>{title}</h2>\s*<table.*?</table>", html, re.S).group(0)
+    body = table.split("<tbody>", 1)[1]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+
+
+def test_dashboard_totals_filters_and_csv(server):
+    for tag, click, amount, currency in [("t1", "aff_a", 1000, "usd"), ("t2", "aff_a", 2500, "usd"),
+                                         ("t3", "aff_b", 700, "eur")]:
+        for ev in se.paid_purchase(tag, click, amount, currency):
+            assert server.deliver(se.body(ev)).status == 200
+    html = server.get("/dashboard").text
+    assert "3 conversions match." in html
+    assert sorted(totals_rows(html, "Totals per currency")) == [
+        ["EUR", "1", "7.00 EUR", "7.00 EUR", "0.00 EUR"], ["USD", "2", "35.00 USD", "35.00 USD", "0.00 USD"]]
+    assert sorted(totals_rows(html, "Per click id")) == [
+        ["aff_a", "USD", "2", "35.00 USD", "35.00 USD", "0.00 USD"],
+        ["aff_b", "EUR", "1", "7.00 EUR", "7.00 EUR", "0.00 EUR"]]
+    # Filters: by status and by day (the events are from 2024-11-26).
+    def matching(query):
+        return server.get("/conversions?" + query).json()["count"]
+
+    assert matching("status=approved") == 3
+    assert matching("status=pending") == 0
+    assert matching("from=2024-11-27") == 0
+    assert matching("from=2024-11-26&until=2024-11-27") == 3
+    # CSV: a header line and one line per conversion, the same keys as the JSON.
+    r = server.get("/conversions?format=csv")
+    assert r.headers.get_content_type() == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert sorted(row["dedupe_key"] for row in rows) == ["pi_t1", "pi_t2", "pi_t3"]
+    assert {row["click_id"] for row in rows} == {"aff_a", "aff_b"}
+
+
+@pytest.mark.parametrize("env, good, bad", [
+    ({"CLICKREF_DASHBOARD_TOKEN": "tok-1"}, "Bearer tok-1", "Bearer tok-2"),
+    ({"CLICKREF_DASHBOARD_USER": "ops", "CLICKREF_DASHBOARD_PASSWORD": "pw"},
+     "Basic " + base64.b64encode(b"ops:pw").decode(), "Basic " + base64.b64encode(b"ops:px").decode()),
+], ids=["bearer", "basic"])
+def test_the_dashboard_and_listing_need_the_configured_credentials(tmp_path, env, good, bad):
+    with Server(tmp_path, env=env) as s:
+        assert s.deliver(se.body(se.paid_purchase("auth", "aff_auth")[0])).status == 200  # the webhook needs none
+        for path in ["/dashboard", "/conversions", "/conversions?format=csv"]:
+            for header in [None, bad, "Bearer", good.split(" ")[0] + " "]:
+                r = s.get(path, headers={"Authorization": header} if header else None)
+                assert r.status == 401, (path, header)
+                assert r.json()["error"] == "unauthorized" and "aff_auth" not in r.text
+                assert r.headers["WWW-Authenticate"].startswith(good.split(" ")[0])
+            assert s.get(path, headers={"Authorization": good}).status == 200
+        assert s.get("/healthz").status == 200
 
 def test_conversions_limit(server):
     for n in range(3):
