@@ -219,8 +219,11 @@ void chart_svg(std::string& out, const conversion_summary& s) {
   if (s.by_day.empty()) return;
   const std::optional<std::string> currency =
       s.by_currency.empty() ? std::nullopt : s.by_currency.front().currency;
-  const int64_t first = s.by_day.front().day;
+  // At least two weeks wide, so that a new shop's one or two days of sales
+  // are bars, not a block across the whole chart.
+  constexpr int64_t kMinChartDays = 14;
   const int64_t last = s.by_day.back().day;
+  const int64_t first = std::min(s.by_day.front().day, last - (kMinChartDays - 1));
   const auto days = static_cast<size_t>(last - first + 1);
   std::vector<int64_t> counts(days, 0), revenue(days, 0);
   for (const day_totals& d : s.by_day) {
