@@ -14,7 +14,10 @@ inserted or re-pointed after load (a single-page app), a malformed or
 invalid cookie (it falls back to localStorage), the id only in ?click_id=.
 
 Each page is served under its own path, and the cookie the page starts with
-is set by the server for that path only, so the frames do not share it.
+is set by the server for that path only, so the frames do not share it. A
+page that finds the id in its URL keeps it in localStorage and a Path=/
+cookie, which every page of the origin would then see, so each such page is
+loaded in a browser of its own (a fresh profile).
 
 usage: snippet_conformance.py CLICKREF_CLI
 Exits 77 (CTest: skipped) when /usr/bin/chromium is not installed.
@@ -150,14 +153,16 @@ def main():
         harness = f.read().replace("__CLICK_ID__", CLICK_ID)
     work = tempfile.mkdtemp(prefix="clickref-snippet-")
     shutil.copy(SNIPPET, os.path.join(work, "clickref.js"))
-    cookies, frames, checks = {}, [], []
+    cookies, checks = {}, []
+    frames_by_browser = {"shared": []}  # a page that writes origin-wide state gets a browser of its own
 
     def add_page(stem, data, cookie, query=""):
         os.makedirs(os.path.join(work, "p", stem), exist_ok=True)
         with open(os.path.join(work, "p", stem, "page.html"), "wb") as f:
             f.write(data)
         cookies["/p/%s/" % stem] = cookie
-        frames.append("/p/%s/page.html?mode=%s%s" % (stem, "plain" if stem.endswith(".server") else "clickrefjs", query))
+        frame = "/p/%s/page.html?mode=%s%s" % (stem, "plain" if stem.endswith(".server") else "clickrefjs", query)
+        frames_by_browser.setdefault(stem if query else "shared", []).append(frame)
 
     for number, case in enumerate(CASES):
         stem = "%02d-%s" % (number, case["name"])
@@ -174,13 +179,15 @@ def main():
         add_page(stem + ".js", page_for(case, harness, SEED_STORAGE + SNIPPET_TAG).encode("utf-8"),
                  case["cookie"], case["query"])
         checks.append((stem, lambda r, s=stem, e=case["expect"]: compare_with_expectation(r[s + ".js"], e)))
-    with open(os.path.join(work, "index.html"), "w", encoding="utf-8") as f:
-        f.write(index_page(frames))
+    for browser, frames in frames_by_browser.items():
+        with open(os.path.join(work, "index-%s.html" % browser), "w", encoding="utf-8") as f:
+            f.write(index_page(frames))
 
     server = serve(work, cookies)
+    reports = []
     try:
-        url = "http://127.0.0.1:%d/index.html" % server.server_address[1]
-        reports = run_chromium(url)
+        for browser in frames_by_browser:
+            reports += run_chromium("http://127.0.0.1:%d/index-%s.html" % (server.server_address[1], browser))
     finally:
         server.shutdown()
     by_page = {}
