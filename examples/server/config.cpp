@@ -71,7 +71,7 @@ const std::vector<option>& options() {
   static const std::vector<option> table = {
       {"listen", "CLICKREF_LISTEN", false,
        "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)", set_listen},
-      {"db", "CLICKREF_DB", false, "SQLite database file (default clickref.db; :memory: keeps nothing)",
+      {"db", "CLICKREF_DB", false, "SQLite file (default clickref.db; :memory: keeps nothing) or postgresql:// URI",
        [](config& c, const std::string& v) {
          c.db_path = v;
          return std::string();

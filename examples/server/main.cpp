@@ -126,8 +126,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<server::store> db;
   try {
     // One connection per request worker, and one for the postback worker.
-    db = std::make_unique<server::store>(cfg.db_path, static_cast<size_t>(cfg.workers) + 1);
-  } catch (const server::sqlite::error& e) {
+    db = server::open_store(cfg.db_path, static_cast<size_t>(cfg.workers) + 1);
+  } catch (const server::storage_error& e) {
     log_error("cannot open the database", e.what());
     return 1;
   }
@@ -170,7 +170,7 @@ int main(int argc, char** argv) {
   const bool ipv6 = cfg.listen_host.find(':') != std::string::npos;
   auto ready = server::log::line("info", "listening");
   ready.str("address", (ipv6 ? "[" + cfg.listen_host + "]" : cfg.listen_host) + ":" + std::to_string(port))
-      .str("db", cfg.db_path)
+      .str("db", server::location_for_log(cfg.db_path))
       .num("secrets", static_cast<int64_t>(cfg.secrets.size()))
       .num("tenants", cfg.tenants_path.empty() ? 0 : static_cast<int64_t>(loaded.set->all().size()))
       .str("dashboard", credentials.configured() ? "credentials required"

@@ -86,12 +86,12 @@ void postback_worker::run() {
     }
     std::optional<int64_t> next_due;
     try {
-      if (const auto job = db_.due_postback(unix_ms_now())) {
+      if (const auto job = db_.claim_due_postback(unix_ms_now())) {
         deliver(*job);
         continue;
       }
       next_due = db_.next_postback_due();
-    } catch (const sqlite::error& e) {
+    } catch (const storage_error& e) {
       auto line = log::line("error", "postback queue");
       line.str("error", e.what());
       log::emit(line);

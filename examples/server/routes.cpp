@@ -259,7 +259,7 @@ void serve_health(store& db, httplib::Response& res) {
   try {
     db.ping();
     reply_json(res, 200, R"({"status":"ok"})");
-  } catch (const sqlite::error& e) {
+  } catch (const storage_error& e) {
     access_log::note("error", e.what());
     reply_json(res, 503, R"({"status":"unavailable"})");
   }
@@ -320,14 +320,23 @@ void add_routes(httplib::Server& http, const app& a) {
   http.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
         std::string what = "unknown exception";
+        bool storage = false;
         try {
           std::rethrow_exception(ep);
+        } catch (const storage_error& e) {
+          what = e.what();
+          storage = true;
         } catch (const std::exception& e) {
           what = e.what();
         } catch (...) {
         }
         access_log::note("error", what);
-        reply_error(res, 500, "internal", "the request failed; see the server log");
+        if (storage) {
+          // The dashboard's reads: the database is down, which a retry may outlive.
+          reply_error(res, 503, "storage", "the database is unavailable; try again");
+        } else {
+          reply_error(res, 500, "internal", "the request failed; see the server log");
+        }
       });
 
   http.Get("/", [&a](const httplib::Request& req, httplib::Response& res) {

@@ -143,25 +143,4 @@ void transaction::commit() {
   open_ = false;
 }
 
-pool::pool(const std::string& path, size_t size) {
-  for (size_t i = 0; i < size; ++i) idle_.push_back(std::make_unique<connection>(path));
-}
-
-pool::lease pool::acquire() {
-  std::unique_lock<std::mutex> lock(mutex_);
-  returned_.wait(lock, [&] { return !idle_.empty(); });
-  auto conn = std::move(idle_.back());
-  idle_.pop_back();
-  return lease(*this, std::move(conn));
-}
-
-pool::lease::~lease() {
-  if (!conn_) return;  // moved from
-  {
-    const std::lock_guard<std::mutex> lock(owner_->mutex_);
-    owner_->idle_.push_back(std::move(conn_));
-  }
-  owner_->returned_.notify_one();
-}
-
 }  // namespace server::sqlite

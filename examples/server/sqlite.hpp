@@ -1,28 +1,25 @@
 // A thin C++ layer over SQLite: connections with cached prepared
-// statements, IMMEDIATE transactions, and a pool that hands one connection to
-// one thread at a time. SQLite failures are thrown as sqlite::error; the HTTP
-// layer turns them into 503 responses.
+// statements, IMMEDIATE transactions, and a pool of connections. SQLite
+// failures are thrown as sqlite::error, a storage_error.
 #pragma once
 
-#include <condition_variable>
+#include "connection_pool.hpp"
+#include "storage_error.hpp"
+
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace server::sqlite {
 
-class error : public std::runtime_error {
+class error : public storage_error {
  public:
-  error(const std::string& what, int code) : std::runtime_error(what), code_(code) {}
+  error(const std::string& what, int code) : storage_error(what), code_(code) {}
   int code() const noexcept { return code_; }
 
  private:
@@ -104,34 +101,7 @@ class transaction {
   bool open_ = true;
 };
 
-// A fixed set of connections to one database, each lent to one thread at a
-// time.
-class pool {
- public:
-  pool(const std::string& path, size_t size);
-
-  class lease {
-   public:
-    lease(pool& owner, std::unique_ptr<connection> conn) noexcept : owner_(&owner), conn_(std::move(conn)) {}
-    lease(lease&&) noexcept = default;
-    lease& operator=(lease&&) = delete;
-    lease(const lease&) = delete;
-    ~lease();
-    connection& operator*() const noexcept { return *conn_; }
-    connection* operator->() const noexcept { return conn_.get(); }
-
-   private:
-    pool* owner_;
-    std::unique_ptr<connection> conn_;
-  };
-
-  // Waits until a connection is free.
-  lease acquire();
-
- private:
-  std::mutex mutex_;
-  std::condition_variable returned_;
-  std::vector<std::unique_ptr<connection>> idle_;
-};
+// The connections to one database file, lent to one thread at a time.
+using pool = connection_pool<connection>;
 
 }  // namespace server::sqlite

@@ -1,15 +1,16 @@
 // The receiver's database: which Stripe events were seen (idempotency), one
-// conversion row per purchase, and the postbacks still to deliver. SQLite in
-// WAL mode, so that the dashboard reads while deliveries write; deliveries
-// are written by one writer in group commits (commit_queue.hpp).
+// conversion row per purchase, and the postbacks still to deliver. Two
+// backends keep the same rows under the same merge rules: SQLite, the
+// default that needs no setup (sqlite_store.hpp), and PostgreSQL, for several
+// server instances behind one load balancer (postgres_store.hpp).
 #pragma once
 
-#include "commit_queue.hpp"
 #include "conversion_row.hpp"
-#include "sqlite.hpp"
+#include "storage_error.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -92,44 +93,54 @@ constexpr int64_t kMaxChartDays = 92;
 // row is not (or not yet) to be forwarded.
 using postback_policy = std::function<std::optional<std::string>(const conversion_row&)>;
 
+// How long a claimed postback is left to the instance that claimed it. Far
+// longer than one HTTP attempt takes; if the instance dies mid-attempt,
+// another one retries the postback once the claim runs out.
+constexpr int64_t kPostbackClaimMs = int64_t{5} * 60 * 1000;
+
+// Every method is safe to call from many threads at once, and throws
+// storage_error when the database fails.
 class store {
  public:
-  // Opens or creates the database with `connections` connections (one when
-  // the database is ":memory:", which is private to its connection).
-  store(const std::string& path, size_t connections);
+  virtual ~store() = default;
 
   // Records one verified event: the event id (a repeated id changes
   // nothing), the purchase's row merged with `incoming`, and a postback when
   // `policy` asks for one and none exists for the purchase. Returns once the
-  // record is durable, in a transaction it may share with concurrent calls;
-  // throws sqlite::error, with nothing recorded, when it could not be.
-  record_result record(std::string_view tenant, std::string_view event_id, std::string_view event_type, int64_t received_at,
-                       const conversion_row& incoming, const postback_policy& policy);
+  // record is durable; throws storage_error, with nothing recorded, when it
+  // could not be.
+  virtual record_result record(std::string_view tenant, std::string_view event_id, std::string_view event_type,
+                               int64_t received_at, const conversion_row& incoming,
+                               const postback_policy& policy) = 0;
 
   // The conversions the filter matches, the most recent first (by their
   // first event), one page of filter.limit from filter.offset.
-  std::vector<listed_conversion> conversions(const conversion_filter& filter);
-  conversion_summary summary(const conversion_filter& filter);
+  virtual std::vector<listed_conversion> conversions(const conversion_filter& filter) = 0;
+  virtual conversion_summary summary(const conversion_filter& filter) = 0;
 
   // Checks the database answers.
-  void ping();
+  virtual void ping() = 0;
 
-  // The pending postback due earliest, if it is due at `now_ms`.
-  std::optional<postback_job> due_postback(int64_t now_ms);
+  // Claims the pending postback due earliest, if one is due at `now_ms`: it
+  // is not due again, for this or any other instance on the same database,
+  // until kPostbackClaimMs from now, unless postback_failed reschedules it.
+  virtual std::optional<postback_job> claim_due_postback(int64_t now_ms) = 0;
   // When the next pending postback falls due (unix ms), or nullopt.
-  std::optional<int64_t> next_postback_due();
-  void postback_delivered(const postback_job& job, int64_t attempts, int64_t now_s);
+  virtual std::optional<int64_t> next_postback_due() = 0;
+  virtual void postback_delivered(const postback_job& job, int64_t attempts, int64_t now_s) = 0;
   // Records a failed attempt; `retry_at_ms` nullopt means give up.
-  void postback_failed(const postback_job& job, int64_t attempts, const std::string& error,
-                       std::optional<int64_t> retry_at_ms);
-
- private:
-  sqlite::pool pool_;
-  commit_queue writes_;  // after pool_: stops before the connections close
+  virtual void postback_failed(const postback_job& job, int64_t attempts, const std::string& error,
+                               std::optional<int64_t> retry_at_ms) = 0;
 };
 
-// Reads a conversion row from columns 0–14 in the order of kSelectConversion
-// (store.cpp): dedupe_key, status, click_id, …, events.
-conversion_row read_conversion_row(const sqlite::statement& st);
+// Opens (creating or migrating the schema if needed) the database `location`
+// names: a postgresql:// or postgres:// connection URI, or else a SQLite
+// file (":memory:" for a private in-memory database). `connections` is the
+// number of connections kept open.
+std::unique_ptr<store> open_store(const std::string& location, size_t connections);
+
+// `location` fit for the log: a connection URI's password (in its user
+// information or as ?password=) replaced by "***".
+std::string location_for_log(const std::string& location);
 
 }  // namespace server

@@ -78,7 +78,7 @@ webhook_reply webhook_receiver::record(const clickref_conversion& c) const {
     if (result.outcome == record_outcome::recorded)
       reply.detail = std::string(status_label(result.row.status));
     return reply;
-  } catch (const sqlite::error& e) {
+  } catch (const storage_error& e) {
     webhook_reply reply;
     reply.http_status = 503;  // Stripe retries for three days
     reply.event_id = std::string(event_id);

@@ -15,6 +15,20 @@ import subprocess
 import time
 
 SERVER = os.environ.get("CLICKREF_SERVER", "clickref-server")
+# "sqlite" (the default) or "postgresql" (conftest.py starts the cluster).
+BACKEND = os.environ.get("CLICKREF_TEST_BACKEND", "sqlite")
+_cluster = None
+
+
+def use_cluster(cluster):
+    global _cluster
+    _cluster = cluster
+
+
+def database(path):
+    """What --db gets for a test's database file: the path itself, or under
+    PostgreSQL the URI of a database kept for that path."""
+    return _cluster.database(str(path)) if _cluster else str(path)
 SECRET = "whsec_test_5f1d7a9c3b2e4d6f8a0b1c2d3e4f5a6b"
 
 
@@ -42,7 +56,7 @@ class Server:
     file, which the tests read; a pipe could fill up and stall the server."""
 
     def __init__(self, tmp_path, *args, secrets=(SECRET,), db=None, env=None, name="server"):
-        self.db = str(db if db is not None else tmp_path / f"{name}.db")
+        self.db = database(db if db is not None else tmp_path / f"{name}.db")
         self.log_path = tmp_path / f"{name}.log"
         self.args = ["--listen", "127.0.0.1:0", "--db", self.db, "--workers", "8", *args]
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CLICKREF_")}

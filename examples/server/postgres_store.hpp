@@ -1,0 +1,36 @@
+// The PostgreSQL backend, for several server instances behind one load
+// balancer sharing one database. Each delivery is its own READ COMMITTED
+// transaction; concurrent deliveries of one purchase, on any instance, are
+// serialised by the purchase's row lock, so the merge rules hold as they do
+// under SQLite's single writer. Postbacks are claimed with
+// FOR UPDATE SKIP LOCKED, so that no two instances send the same one.
+#pragma once
+
+#include "postgres.hpp"
+#include "store.hpp"
+
+namespace server {
+
+class postgres_store final : public store {
+ public:
+  // Connects `connections` times to `uri` and brings the schema up to the
+  // newest version this server knows; refuses a database whose schema is
+  // newer than that.
+  postgres_store(const std::string& uri, size_t connections);
+
+  record_result record(std::string_view tenant, std::string_view event_id, std::string_view event_type,
+                       int64_t received_at, const conversion_row& incoming, const postback_policy& policy) override;
+  std::vector<listed_conversion> conversions(const conversion_filter& filter) override;
+  conversion_summary summary(const conversion_filter& filter) override;
+  void ping() override;
+  std::optional<postback_job> claim_due_postback(int64_t now_ms) override;
+  std::optional<int64_t> next_postback_due() override;
+  void postback_delivered(const postback_job& job, int64_t attempts, int64_t now_s) override;
+  void postback_failed(const postback_job& job, int64_t attempts, const std::string& error,
+                       std::optional<int64_t> retry_at_ms) override;
+
+ private:
+  postgres::pool pool_;
+};
+
+}  // namespace server
