@@ -3,7 +3,8 @@ latency of POST /stripe/postback, measured with wrk, beside the receiver a
 user would write instead, in one run on the same disk.
 
   /usr/bin/python3 tests/bench/server_load.py --server build/release/examples/server/clickref-server \\
-      [--duration 5] [--connections 1,32,256] [--workers 8] [--skip-peer] [-- EXTRA SERVER ARGS]
+      [--duration 5] [--connections 1,32,256] [--workers 8] [--skip-peer] [--skip-postgresql]
+      [-- EXTRA SERVER ARGS]
 
 Every request is a distinct, correctly signed checkout.session.completed
 delivery (its own event id, session id and payment intent, so each one is a
@@ -12,8 +13,11 @@ new purchase that must be stored durably before the 200). They are built from
 hashlib, never with clickref, before wrk starts; server_load.lua loads them
 and counts every answer that is not a 200 "recorded".
 
-The receivers, each with its own SQLite file in one temporary directory:
+The receivers, each with its own database in one temporary directory:
   - clickref-server (--workers N, SQLite WAL, synchronous=FULL);
+  - clickref-server on PostgreSQL 15 (a throwaway cluster as in the tests,
+    tests/server/postgres_cluster.py, fsync and synchronous_commit on;
+    --skip-postgresql leaves it out);
   - the peer: a WSGI app with Debian's python3-stripe (Webhook.construct_event)
     and Python's sqlite3 with the same durability (WAL, synchronous=FULL, the
     event insert and the conversion upsert in one transaction, committed
@@ -48,6 +52,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "server"))
+import postgres_cluster  # noqa: E402  (tests/server: the throwaway PostgreSQL cluster the tests use)
 REPO = HERE.parents[1]
 EVENT_TEMPLATE = REPO.parent / "shared" / "bench" / "checkout-session-completed.json"
 WRK_SCRIPT = HERE / "server_load.lua"
@@ -170,18 +176,21 @@ class Process:
 
 
 class ClickrefReceiver:
-    """clickref-server with its SQLite file database."""
+    """clickref-server with its SQLite file, or with a PostgreSQL database
+    (`postgresql_uri`)."""
 
-    def __init__(self, server: str, workers: int, extra_args: list[str], tmp: Path):
-        self.label = "clickref-server (SQLite)"
+    def __init__(self, server: str, workers: int, extra_args: list[str], tmp: Path, postgresql_uri=None):
+        backend = "PostgreSQL" if postgresql_uri else "SQLite"
+        self.label = f"clickref-server ({backend})"
         self.description = (f"clickref-server --workers {workers}"
                             f"{' ' + shlex.join(extra_args) if extra_args else ''} "
-                            "(SQLite WAL, synchronous=FULL)")
-        self.command = [server, "--listen", "127.0.0.1:0", "--db", str(tmp / "clickref.db"),
-                        "--workers", str(workers), *extra_args]
+                            + ("(PostgreSQL 15, synchronous_commit=on, a throwaway cluster on the same disk)"
+                               if postgresql_uri else "(SQLite WAL, synchronous=FULL)"))
+        db = postgresql_uri or str(tmp / "clickref.db")
+        self.command = [server, "--listen", "127.0.0.1:0", "--db", db, "--workers", str(workers), *extra_args]
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CLICKREF_")}
         self.env["STRIPE_WEBHOOK_SECRET"] = SECRET
-        self.log_path = tmp / "clickref.log"
+        self.log_path = tmp / f"clickref-{backend.lower()}.log"
         self.process = None
 
     def start(self):
@@ -396,6 +405,8 @@ def main():
     parser.add_argument("--peer-workers", type=int, default=2, help="gunicorn processes (default 2)")
     parser.add_argument("--peer-threads", type=int, default=4, help="gthread threads per process (default 4)")
     parser.add_argument("--skip-peer", action="store_true", help="measure clickref-server only")
+    parser.add_argument("--skip-postgresql", action="store_true",
+                        help="no clickref-server on PostgreSQL (which needs Debian's postgresql-15)")
     # Generous: the deliveries must outlast the fastest receiver, or the
     # script would send some twice (which marks the row FAILED).
     parser.add_argument("--max-rate", type=int, default=15_000,
@@ -414,11 +425,14 @@ def main():
     receivers = []
     results = []  # (receiver, connections, stats)
     problems = []
+    cluster = None
     try:
-        # The receivers measured, in this order at each connection count. A
-        # PostgreSQL row is one more receiver here (clickref-server started
-        # against PostgreSQL) once that backend exists.
+        # The receivers measured, in this order at each connection count.
         receivers.append(ClickrefReceiver(args.server, args.workers, args.server_args, tmp))
+        if not args.skip_postgresql:
+            cluster = postgres_cluster.Cluster()
+            receivers.append(ClickrefReceiver(args.server, args.workers, args.server_args, tmp,
+                                              postgresql_uri=cluster.database("server_load")))
         peer = None if args.skip_peer else PythonPeerReceiver(args.peer_workers, args.peer_threads, tmp)
         if peer:
             receivers.append(peer)
@@ -453,6 +467,8 @@ def main():
     finally:
         for receiver in receivers:
             problems += receiver.stop()
+        if cluster:
+            cluster.close()
         shutil.rmtree(tmp)
 
     peer_rates = {connections: stats["rate"] for receiver, connections, stats in results if receiver is peer}
