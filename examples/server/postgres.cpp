@@ -227,20 +227,4 @@ result connection::run_once(const char* sql, const params& args) {
   return res;
 }
 
-transaction::transaction(connection& db) : db_(db) { db_.exec("BEGIN"); }
-
-transaction::~transaction() {
-  if (!open_) return;
-  try {
-    db_.exec("ROLLBACK");
-  } catch (const error&) {
-    // The connection is gone, and the server rolled the transaction back with it.
-  }
-}
-
-void transaction::commit() {
-  open_ = false;
-  db_.exec("COMMIT");
-}
-
 }  // namespace server::postgres

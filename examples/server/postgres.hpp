@@ -6,6 +6,7 @@
 
 #include "connection_pool.hpp"
 #include "storage_error.hpp"
+#include "transaction.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -105,6 +106,8 @@ class connection {
   // on a new connection; inside a transaction the failure is thrown, since
   // the transaction died with the connection.
 
+  static constexpr const char* kBegin = "BEGIN";
+
  private:
   void reconnect_if_lost();
   void exec_once(const char* sql);
@@ -116,19 +119,8 @@ class connection {
   std::unordered_map<const char*, std::string> prepared_;  // sql -> statement name
 };
 
-// BEGIN … COMMIT in READ COMMITTED. Rolls back unless commit() was called.
-class transaction {
- public:
-  explicit transaction(connection& db);
-  transaction(const transaction&) = delete;
-  transaction& operator=(const transaction&) = delete;
-  ~transaction();
-  void commit();
-
- private:
-  connection& db_;
-  bool open_ = true;
-};
+// BEGIN … COMMIT, in READ COMMITTED.
+using transaction = scoped_transaction<connection>;
 
 using pool = connection_pool<connection>;
 

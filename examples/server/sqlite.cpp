@@ -127,20 +127,4 @@ int64_t connection::changes() const { return sqlite3_changes64(db_); }
 
 bool connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
-transaction::transaction(connection& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
-
-transaction::~transaction() {
-  if (!open_) return;
-  try {
-    db_.exec("ROLLBACK");
-  } catch (const error&) {
-    // SQLite may already have rolled back (after SQLITE_FULL, say); nothing is left to undo.
-  }
-}
-
-void transaction::commit() {
-  db_.exec("COMMIT");
-  open_ = false;
-}
-
 }  // namespace server::sqlite

@@ -5,6 +5,7 @@
 
 #include "connection_pool.hpp"
 #include "storage_error.hpp"
+#include "transaction.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -79,6 +80,8 @@ class connection {
   // errors, such as SQLITE_FULL).
   bool in_transaction() const;
 
+  static constexpr const char* kBegin = "BEGIN IMMEDIATE";
+
  private:
   sqlite3* db_ = nullptr;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
@@ -86,20 +89,8 @@ class connection {
 
 // BEGIN IMMEDIATE … COMMIT. IMMEDIATE takes the write lock up front (waiting
 // under the busy timeout), so a transaction never fails half-way with
-// SQLITE_BUSY when it upgrades from reading to writing. Rolls back unless
-// commit() was called.
-class transaction {
- public:
-  explicit transaction(connection& db);
-  transaction(const transaction&) = delete;
-  transaction& operator=(const transaction&) = delete;
-  ~transaction();
-  void commit();
-
- private:
-  connection& db_;
-  bool open_ = true;
-};
+// SQLITE_BUSY when it upgrades from reading to writing.
+using transaction = scoped_transaction<connection>;
 
 // The connections to one database file, lent to one thread at a time.
 using pool = connection_pool<connection>;
