@@ -82,8 +82,11 @@ const std::vector<option>& options() {
        "forward approved attributed conversions as Tracknow postbacks to this URL", set_postback_base},
       {"postback-param", "CLICKREF_POSTBACK_PARAMS", true,
        "KEY=VALUE added to every postback, e.g. campaign_id=7 (repeatable)", set_postback_param},
-      {"workers", "CLICKREF_WORKERS", false, "request worker threads (default 8)",
-       [](config& c, const std::string& v) { return parse_number(v, 1, 256, c.workers); }},
+      {"workers", "CLICKREF_WORKERS", false, "request worker threads, each serving one connection at a time (default 64)",
+       [](config& c, const std::string& v) { return parse_number(v, 1, 1024, c.workers); }},
+      {"db-connections", "CLICKREF_DB_CONNECTIONS", false,
+       "database connections, the transactions at once (default 16; PostgreSQL: mind max_connections)",
+       [](config& c, const std::string& v) { return parse_number(v, 1, 256, c.db_connections); }},
       {"tolerance", "CLICKREF_TOLERANCE", false,
        "maximum age of a webhook signature in seconds (default 300; 0: no limit)",
        [](config& c, const std::string& v) {

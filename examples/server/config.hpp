@@ -20,7 +20,14 @@ struct config {
   std::vector<std::string> payment_hosts;    // custom payment-link domains besides buy.stripe.com
   std::string postback_base;                 // empty: no forwarding
   std::vector<std::string> postback_params;  // "key=value", appended to every postback as given
-  int workers = 8;
+  // Threads serving connections: one connection at a time each, so as many
+  // as the connections expected at once (a load balancer's pool, Stripe's
+  // concurrent deliveries); more wait their turn.
+  int workers = 64;
+  // Database connections: at most this many transactions at once (SQLite's
+  // writes go through one writer whatever the number). Each counts against
+  // PostgreSQL's max_connections (100 by default), once per instance.
+  int db_connections = 16;
   int64_t tolerance_s = CLICKREF_DEFAULT_TOLERANCE;
   int64_t postback_retry_ms = 1000;  // first retry delay; doubles per failed attempt
   int postback_max_attempts = 10;

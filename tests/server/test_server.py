@@ -618,6 +618,8 @@ def test_configuration_errors():
                           (["--listen", "nohost"], "--listen expects HOST:PORT"),
                           (["--listen", "127.0.0.1:70000"], "--listen expects an integer"),
                           (["--workers", "0"], "--workers expects an integer"),
+                          (["--db-connections", "0"], "--db-connections expects an integer"),
+                          (["--db-connections", "257"], "--db-connections expects an integer"),
                           (["--db"], "--db needs a value"),
                           (["--db", "a", "--db", "b"], "--db given twice"),
                           (["--postback-base", "ftp://x"], "--postback-base expects an http(s) URL"),
@@ -630,7 +632,9 @@ def test_configuration_errors():
 
 
 def test_configuration_from_the_environment(tmp_path):
-    with Server(tmp_path, env={"CLICKREF_PAYMENT_HOSTS": "pay.acme.test, shop.acme.test"}) as s:
+    with Server(tmp_path, env={"CLICKREF_PAYMENT_HOSTS": "pay.acme.test, shop.acme.test",
+                               "CLICKREF_DB_CONNECTIONS": "3"}) as s:
+        assert [line["db_connections"] for line in s.log_lines() if line["msg"] == "listening"] == [3]
         links = [href for _, href in hrefs_by_text(s.get("/pricing?click_id=aff_env").text)]
         assert CUSTOM + "?client_reference_id=aff_env" in links
         assert "https://shop.acme.test/b/test_5kA8wV0Ps3Ke4ck000?client_reference_id=aff_env" in links
