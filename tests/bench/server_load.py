@@ -410,8 +410,8 @@ def main():
                         help="no clickref-server on PostgreSQL (which needs Debian's postgresql-15)")
     # Generous: the deliveries must outlast the fastest receiver, or the
     # script would send some twice (which marks the row FAILED).
-    parser.add_argument("--max-rate", type=int, default=15_000,
-                        help="webhooks/s the deliveries are generated for (default 15000)")
+    parser.add_argument("--max-rate", type=int, default=25_000,
+                        help="webhooks/s the deliveries are generated for (default 25000)")
     parser.add_argument("server_args", nargs="*", help="extra clickref-server arguments, after --")
     args = parser.parse_args()
     connection_counts = [int(c) for c in args.connections.split(",")]
