@@ -267,6 +267,24 @@ void chart_svg(std::string& out, const conversion_summary& s) {
          "). Line: approved revenue per day in " + escaped(currency.value_or("—")) + ".</p>\n";
 }
 
+// "Rows 501–1000 of 1234", with links to the previous and next pages of the
+// same filter. `query` reproduces the filter without its offset.
+void pagination(std::string& out, const conversion_filter& filter, int64_t shown, int64_t matching,
+                const std::string& query) {
+  if (shown == 0) return;
+  const std::string base = "/dashboard?" + (query.empty() ? std::string() : query + "&") + "offset=";
+  out += "<p id=\"pages\">Rows " + std::to_string(filter.offset + 1) + "–" + std::to_string(filter.offset + shown) +
+         " of " + std::to_string(matching) + ".";
+  if (filter.offset > 0) {
+    const int64_t previous = std::max<int64_t>(0, filter.offset - filter.limit);
+    out += " <a id=\"previous\" href=\"" + escaped(base + std::to_string(previous)) + "\">Previous</a>";
+  }
+  if (filter.offset + shown < matching) {
+    out += " <a id=\"next\" href=\"" + escaped(base + std::to_string(filter.offset + shown)) + "\">Next</a>";
+  }
+  out += "</p>\n";
+}
+
 }  // namespace
 
 std::string dashboard_html(const conversion_summary& summary, const std::vector<listed_conversion>& items,
@@ -300,10 +318,7 @@ std::string dashboard_html(const conversion_summary& summary, const std::vector<
   }
   if (items.empty()) out += "<tr><td colspan=\"7\">No conversions.</td></tr>\n";
   out += "</tbody>\n</table>\n";
-  if (static_cast<int64_t>(items.size()) == filter.limit) {
-    out += "<p>Showing " + std::to_string(filter.offset + 1) + "–" + std::to_string(filter.offset + filter.limit) +
-           "; add offset=" + std::to_string(filter.offset + filter.limit) + " for the next page.</p>\n";
-  }
+  pagination(out, filter, static_cast<int64_t>(items.size()), summary.matching, query);
   out += "</body>\n</html>\n";
   return out;
 }

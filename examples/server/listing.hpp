@@ -24,7 +24,8 @@ std::string csv_cell(std::string_view text);
 // A complete HTML page: totals per currency, per commission state and per
 // click id, a chart of conversions and approved revenue per day (inline
 // SVG), and one table row per conversion of the page. `query` is the
-// request's filter as a query string (for the CSV and next-page links).
+// request's filter and page size as a query string, without the offset
+// (for the CSV link and the links to the previous and next pages).
 std::string dashboard_html(const conversion_summary& summary, const std::vector<listed_conversion>& items,
                            const conversion_filter& filter, const std::string& query);
 

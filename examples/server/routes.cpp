@@ -189,10 +189,11 @@ listing_request parse_listing(const httplib::Request& req) {
   return out;
 }
 
-// The query string that reproduces the request's filter (for links).
+// The query string that reproduces the request's filter and page size, not
+// its offset (for the CSV link and the page links).
 std::string filter_query(const httplib::Request& req) {
   std::string q;
-  for (const char* name : {"status", "from", "until", "tenant", "limit", "offset"}) {
+  for (const char* name : {"status", "from", "until", "tenant", "limit"}) {
     if (!req.has_param(name)) continue;
     if (!q.empty()) q += '&';
     q += std::string(name) + "=" + httplib::detail::encode_query_param(req.get_param_value(name));

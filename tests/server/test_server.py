@@ -545,6 +545,41 @@ def test_dashboard_totals_filters_and_csv(server):
     assert {row["click_id"] for row in rows} == {"aff_a", "aff_b"}
 
 
+def test_dashboard_pages_link_to_each_other_and_keep_the_filter(server):
+    # Five approved sales and one pending, two rows a page, filtered to the
+    # approved: following "Next" from the first page visits every approved
+    # sale once, and "Previous" leads back.
+    for n in range(5):
+        assert server.deliver(se.body(se.paid_purchase(f"page{n}", "aff_page")[0])).status == 200
+    pending = se.event("checkout.session.completed", se.checkout_session("pagep", "aff_p", "unpaid"), "evt_pagep")
+    assert server.deliver(se.body(pending)).status == 200
+
+    def page(path):
+        html = server.get(path.replace("&amp;", "&")).text
+        keys = [re.findall(r"<td[^>]*>(.*?)</td>", row)[3]
+                for row in re.findall(r'<tr class="conversion">.*?</tr>', html, re.S)]
+        links = dict((name, href) for href, name in re.findall(r'<a id="[a-z]+" href="([^"]*)">(Previous|Next)</a>', html))
+        return keys, links, re.search(r'<p id="pages">(Rows [^<]*?)(?: <a|</p>)', html).group(1)
+
+    path, seen, summaries = "/dashboard?status=approved&limit=2", [], []
+    while True:
+        keys, links, summary = page(path)
+        seen += keys
+        summaries.append(summary)
+        if "Next" not in links:
+            break
+        assert "status=approved" in links["Next"] and "limit=2" in links["Next"]
+        path = links["Next"]
+    assert sorted(seen) == sorted(f"pi_page{n}" for n in range(5))
+    assert summaries == ["Rows 1–2 of 5.", "Rows 3–4 of 5.", "Rows 5–5 of 5."]
+    assert "Previous" not in page("/dashboard?status=approved&limit=2")[1]
+    back = page(page(path)[1]["Previous"])
+    assert back[2] == "Rows 3–4 of 5."
+    # The CSV link exports the filter from its start, not the page's offset.
+    html = server.get("/dashboard?status=approved&limit=2&offset=4").text
+    assert re.search(r'<a id="csv" href="([^"]*)"', html).group(1) == "/conversions.csv?status=approved&amp;limit=2"
+
+
 @pytest.mark.parametrize("env, good, bad", [
     ({"CLICKREF_DASHBOARD_TOKEN": "tok-1"}, "Bearer tok-1", "Bearer tok-2"),
     ({"CLICKREF_DASHBOARD_USER": "ops", "CLICKREF_DASHBOARD_PASSWORD": "pw"},
