@@ -1,6 +1,7 @@
 #include "postback_worker.hpp"
 
 #include "log.hpp"
+#include "unix_time.hpp"
 
 #include <httplib.h>
 
@@ -12,10 +13,6 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
-
-int64_t unix_ms_now() {
-  return std::chrono::duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // A failed store call (the disk is full, say) is retried after this long.
 constexpr int64_t kStoreRetryMs = 5000;

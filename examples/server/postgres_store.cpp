@@ -1,8 +1,8 @@
 #include "postgres_store.hpp"
 
 #include "store_sql.hpp"
+#include "unix_time.hpp"
 
-#include <chrono>
 #include <iterator>
 
 namespace server {
@@ -71,11 +71,6 @@ constexpr const char* kRecordVersion = "INSERT INTO clickref_schema (version) VA
 
 // A delivery that lost a deadlock or serialisation race is run again.
 constexpr int kMaxAttempts = 3;
-
-int64_t unix_ms_now() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 postgres::params row_params(const conversion_row& row, std::string_view tenant) {
   postgres::params p;

@@ -1,8 +1,7 @@
 #include "sqlite_store.hpp"
 
 #include "store_sql.hpp"
-
-#include <chrono>
+#include "unix_time.hpp"
 
 namespace server {
 namespace {
@@ -75,11 +74,6 @@ CREATE INDEX IF NOT EXISTS postbacks_due ON postbacks (state, next_attempt_ms);
 CREATE INDEX IF NOT EXISTS conversions_by_time ON conversions (first_event_at);
 PRAGMA user_version = 2;
 )sql";
-
-int64_t unix_ms_now() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 
