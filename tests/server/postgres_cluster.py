@@ -63,11 +63,15 @@ class Cluster:
                               check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60, text=True)
         return [line.split("\t") for line in done.stdout.splitlines()]
 
-    def database(self, key):
-        """The URI of a database of its own for `key` (a test's SQLite path),
-        created empty on first use."""
+    def database_name(self, key):
+        """The name of a database of its own for `key` (a test's SQLite
+        path), created empty on first use."""
         name = "t_" + hashlib.sha1(key.encode()).hexdigest()[:20]
         if name not in self.databases:
             self.psql("CREATE DATABASE %s" % name)
             self.databases.add(name)
-        return self.uri(name)
+        return name
+
+    def database(self, key):
+        """The URI of database_name(key)."""
+        return self.uri(self.database_name(key))
