@@ -37,6 +37,32 @@ std::optional<std::optional<std::string_view>> source_name(click_id_source s) {
   return std::nullopt;
 }
 
+std::string_view effect_name(conversion_effect e) {
+  switch (e) {
+    case conversion_effect::payment:
+      return "payment";
+    case conversion_effect::refund:
+      return "refund";
+    case conversion_effect::dispute:
+      return "dispute";
+  }
+  return {};
+}
+
+std::string_view recurrence_name(recurrence r) {
+  switch (r) {
+    case recurrence::unknown:
+      return "unknown";
+    case recurrence::one_time:
+      return "one_time";
+    case recurrence::first:
+      return "first";
+    case recurrence::renewal:
+      return "renewal";
+  }
+  return {};
+}
+
 // Writes one JSON object's members in order. Keys are given with their
 // quotes and colon ("\"amount\":"), so that each costs one append.
 class object_writer {
@@ -84,17 +110,24 @@ status append_json(const conversion& c, std::string& out) {
   // Everything that can fail is checked before anything is appended.
   const std::string_view status_text = status_name(c.status);
   const auto source = source_name(c.source);
-  if (status_text.empty() || !source || !detail::is_currency_code(c.currency))
+  const std::string_view effect_text = effect_name(c.effect);
+  const std::string_view recurrence_text = recurrence_name(c.recurrence);
+  if (status_text.empty() || !source || effect_text.empty() || recurrence_text.empty() ||
+      !detail::is_currency_code(c.currency))
     return CLICKREF_E_INVALID_ARGUMENT;
   const std::array<char, 3> currency = detail::upper_currency(c.currency);
 
   // One allocation at most: the keys, numbers and punctuation take under
-  // 400 bytes; escaping may still grow the strings.
+  // 800 bytes; escaping may still grow the strings.
+  const std::optional<std::string_view> linking_ids[] = {
+      c.customer, c.subscription, c.invoice, c.charge, c.account, c.billing_reason,
+      c.promotion_code, c.coupon, c.refund_id};
   size_t strings =
       c.event_id.size() + c.event_type.size() + c.object_id.size() + c.order_id.size() + c.dedupe_key.size();
   for (const auto& s : {c.click_id, c.payment_intent, c.payment_link, c.customer_email})
     strings += s ? s->size() : 0;
-  if (out.capacity() - out.size() < strings + 400) out.reserve(out.size() + strings + 400);
+  for (const auto& s : linking_ids) strings += s ? s->size() : 0;
+  if (out.capacity() - out.size() < strings + 800) out.reserve(out.size() + strings + 800);
 
   object_writer json(out);
   json.string("\"event_id\":", c.event_id);
@@ -116,6 +149,21 @@ status append_json(const conversion& c, std::string& out) {
   out += '"';
   json.string("\"currency\":", std::string_view(currency.data(), currency.size()));
   json.string("\"dedupe_key\":", c.dedupe_key);
+  json.string("\"effect\":", effect_text);
+  json.string("\"recurrence\":", recurrence_text);
+  json.string_or_null("\"customer\":", c.customer);
+  json.string_or_null("\"subscription\":", c.subscription);
+  json.string_or_null("\"invoice\":", c.invoice);
+  json.string_or_null("\"charge\":", c.charge);
+  json.string_or_null("\"account\":", c.account);
+  json.string_or_null("\"billing_reason\":", c.billing_reason);
+  json.string_or_null("\"promotion_code\":", c.promotion_code);
+  json.string_or_null("\"coupon\":", c.coupon);
+  json.string_or_null("\"refund_id\":", c.refund_id);
+  json.integer("\"amount_refunded\":", c.amount_refunded);
+  json.key("\"amount_refunded_decimal\":\"");
+  (void)append_amount(c.amount_refunded, c.currency, out);
+  out += '"';
   json.close();
   return CLICKREF_OK;
 }

@@ -72,6 +72,12 @@ void event_state::reset(std::string_view json) {
   session = checkout_session_view{};
   charge = charge_view{};
   dispute = dispute_view{};
+  invoice = invoice_view{};
+  invoice_payment = invoice_payment_view{};
+  refund = refund_view{};
+  purchase_id = dedupe_key = std::string_view();
+  if (wasteful) std::string().swap(connect_key);
+  connect_key.clear();
 }
 
 std::string_view event_state::keep(std::string_view s) noexcept {
@@ -128,6 +134,16 @@ const charge_view* event::charge() const noexcept {
 }
 const dispute_view* event::dispute() const noexcept {
   return has_value() && state_->kind == detail::object_kind::dispute ? &state_->dispute : nullptr;
+}
+const invoice_view* event::invoice() const noexcept {
+  return has_value() && state_->kind == detail::object_kind::invoice ? &state_->invoice : nullptr;
+}
+const invoice_payment_view* event::invoice_payment() const noexcept {
+  return has_value() && state_->kind == detail::object_kind::invoice_payment ? &state_->invoice_payment
+                                                                                  : nullptr;
+}
+const refund_view* event::refund() const noexcept {
+  return has_value() && state_->kind == detail::object_kind::refund ? &state_->refund : nullptr;
 }
 
 std::string_view event::payload() const noexcept {

@@ -1,11 +1,15 @@
 // The Stripe shapes clickref reads: the Event envelope, and Checkout
-// Sessions, Charges and Disputes in data.object (docs.stripe.com/api).
+// Sessions, Charges, Disputes, Invoices, InvoicePayments and Refunds in
+// data.object (docs.stripe.com/api), in the shapes of every API version
+// from 2020-08-27 on.
 #include "event_reader.hpp"
 
 #include "currency.hpp"
 #include "json_members.hpp"
+#include "purchase_id.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace clickref::detail {
 
@@ -59,6 +63,14 @@ enum object_key : size_t {
   o_paid,
   o_refunded,
   o_charge,
+  o_amount_paid,
+  o_amount_due,
+  o_billing_reason,
+  o_discounts,
+  o_discount,
+  o_parent,
+  o_subscription_details,
+  o_payment,
   o_count
 };
 constexpr key_table<o_count> kObjectKeys("object", "id", "client_reference_id", "amount_total",
@@ -66,7 +78,9 @@ constexpr key_table<o_count> kObjectKeys("object", "id", "client_reference_id", 
                                          "payment_status", "status", "mode", "payment_intent", "payment_link",
                                          "subscription", "invoice", "customer", "metadata", "total_details",
                                          "amount", "amount_captured", "amount_refunded", "billing_details",
-                                         "receipt_email", "paid", "refunded", "charge");
+                                         "receipt_email", "paid", "refunded", "charge", "amount_paid",
+                                         "amount_due", "billing_reason", "discounts", "discount", "parent",
+                                         "subscription_details", "payment");
 
 constexpr key_table<1> kDataKeys("object");
 constexpr key_table<1> kIdKey("id");
@@ -74,11 +88,22 @@ constexpr key_table<1> kEmailKey("email");
 constexpr key_table<2> kRequestKeys("id", "idempotency_key");
 enum total_details_key : size_t { t_amount_discount, t_amount_tax, t_count };
 constexpr key_table<t_count> kTotalDetailsKeys("amount_discount", "amount_tax");
+enum discount_key : size_t { d_promotion_code, d_coupon, d_source, d_count };
+constexpr key_table<d_count> kDiscountKeys("promotion_code", "coupon", "source");
+constexpr key_table<1> kCouponKey("coupon");
+constexpr key_table<1> kSubscriptionDetailsKey("subscription_details");
+enum subscription_details_key : size_t { sd_subscription, sd_metadata, sd_count };
+constexpr key_table<sd_count> kSubscriptionDetailsKeys("subscription", "metadata");
+enum payment_key : size_t { p_payment_intent, p_charge, p_count };
+constexpr key_table<p_count> kPaymentKeys("payment_intent", "charge");
 
 object_kind kind_of(std::string_view object_type) {
   if (object_type == "checkout.session") return object_kind::checkout_session;
   if (object_type == "charge") return object_kind::charge;
   if (object_type == "dispute") return object_kind::dispute;
+  if (object_type == "invoice") return object_kind::invoice;
+  if (object_type == "invoice_payment") return object_kind::invoice_payment;
+  if (object_type == "refund") return object_kind::refund;
   return object_kind::other;
 }
 
@@ -89,8 +114,11 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 std::optional<object_kind> kind_for_type(std::string_view type) {
   if (starts_with(type, "checkout.session.")) return object_kind::checkout_session;
   if (starts_with(type, "charge.dispute.")) return object_kind::dispute;
-  if (starts_with(type, "charge.refund.")) return std::nullopt;  // carries a refund
+  if (starts_with(type, "charge.refund.")) return object_kind::refund;
   if (starts_with(type, "charge.")) return object_kind::charge;
+  if (starts_with(type, "invoice.")) return object_kind::invoice;
+  if (starts_with(type, "invoice_payment.")) return object_kind::invoice_payment;
+  if (starts_with(type, "refund.")) return object_kind::refund;
   return std::nullopt;
 }
 
@@ -105,6 +133,12 @@ class event_reader {
     object envelope;
     if (root.get_object().get(envelope) != simdjson::SUCCESS) return CLICKREF_E_NOT_AN_EVENT;
     read_envelope(envelope);
+    // The metadata vector has stopped growing: its ranges can become views.
+    for (size_t i = 0; i < pending_count_; ++i) {
+      const pending_metadata& p = pending_[i];
+      *p.view = metadata_view(st_.metadata.data() + p.begin, p.size);
+    }
+    if (error_ == CLICKREF_OK) set_purchase_id(st_);
     return error_;
   }
 
@@ -168,6 +202,12 @@ class event_reader {
         return charge(m);
       case object_kind::dispute:
         return dispute(m);
+      case object_kind::invoice:
+        return invoice(m);
+      case object_kind::invoice_payment:
+        return invoice_payment(m);
+      case object_kind::refund:
+        return refund(m);
       case object_kind::other:
         return;
     }
@@ -194,6 +234,7 @@ class event_reader {
     id(m[o_invoice], s.invoice);
     id(m[o_customer], s.customer);
     total_details(m[o_total_details], s);
+    discounts(m[o_discounts], s.discount);
     metadata(m[o_metadata], s.metadata);
     // Sessions that take payment always have both; only setup sessions lack them.
     if (s.mode != "setup" && (!s.amount_total || !s.currency)) fail(CLICKREF_E_BAD_FIELD);
@@ -233,6 +274,68 @@ class event_reader {
     d.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
     id(m[o_charge], d.charge);
     id(m[o_payment_intent], d.payment_intent);
+    string(m[o_status], d.status);
+  }
+
+  void invoice(const members<o_count>& m) {
+    invoice_view& in = st_.invoice;
+    in.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
+    std::optional<int64_t> amount_paid;
+    std::optional<std::string_view> currency_code;
+    integer(m[o_amount_paid], amount_paid);
+    currency(m[o_currency], currency_code);
+    in.amount_paid = require(amount_paid, CLICKREF_E_BAD_FIELD);
+    in.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    integer(m[o_amount_due], in.amount_due);
+    string(m[o_status], in.status);
+    string(m[o_billing_reason], in.billing_reason);
+    id(m[o_customer], in.customer);
+    string(m[o_customer_email], in.customer_email);
+    id(m[o_payment_intent], in.payment_intent);
+    id(m[o_charge], in.charge);
+    metadata(m[o_metadata], in.metadata);
+    // Before basil: top-level subscription and subscription_details. From
+    // basil on: parent.subscription_details. An invoice has one or the other.
+    id(m[o_subscription], in.subscription);
+    subscription_details(m[o_subscription_details], in);
+    object parent;
+    if (optional_object(m[o_parent], parent))
+      subscription_details(members<1>(parent, kSubscriptionDetailsKey)[0], in);
+    // `discounts` lists every discount; `discount` (before clover) was the
+    // one applied to the whole invoice. The first expanded one wins.
+    discounts(m[o_discounts], in.discount);
+    if (!in.discount.promotion_code && !in.discount.coupon) discount(m[o_discount], in.discount);
+  }
+
+  void invoice_payment(const members<o_count>& m) {
+    invoice_payment_view& ip = st_.invoice_payment;
+    ip.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
+    std::optional<std::string_view> invoice_id, currency_code;
+    id(m[o_invoice], invoice_id);
+    currency(m[o_currency], currency_code);
+    ip.invoice = require_non_empty(invoice_id, CLICKREF_E_BAD_FIELD);
+    ip.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    integer(m[o_amount_paid], ip.amount_paid);
+    string(m[o_status], ip.status);
+    object payment;
+    if (!optional_object(m[o_payment], payment)) return;
+    const members<p_count> p(payment, kPaymentKeys);
+    id(p[p_payment_intent], ip.payment_intent);
+    id(p[p_charge], ip.charge);
+  }
+
+  void refund(const members<o_count>& m) {
+    refund_view& r = st_.refund;
+    r.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
+    std::optional<int64_t> amount;
+    std::optional<std::string_view> currency_code;
+    integer(m[o_amount], amount);
+    currency(m[o_currency], currency_code);
+    r.amount = require(amount, CLICKREF_E_BAD_FIELD);
+    r.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    string(m[o_status], r.status);
+    id(m[o_charge], r.charge);
+    id(m[o_payment_intent], r.payment_intent);
   }
 
   // ------------------------------------------------------------ field readers
@@ -285,6 +388,39 @@ class event_reader {
     integer(t[t_amount_tax], s.amount_tax);
   }
 
+  // subscription_details: {subscription, metadata}; before basil it has only
+  // metadata (the subscription is top-level).
+  void subscription_details(const member& m, invoice_view& in) {
+    object details;
+    if (!optional_object(m, details)) return;
+    const members<sd_count> d(details, kSubscriptionDetailsKeys);
+    if (!in.subscription) id(d[sd_subscription], in.subscription);
+    metadata(d[sd_metadata], in.subscription_metadata);
+  }
+
+  // The first entry of `discounts` when it is an object; an unexpanded
+  // invoice discount is a bare "di_…" id, which names neither code nor coupon.
+  void discounts(const member& m, discount_view& out) {
+    if (!usable(m)) return;
+    simdjson::dom::array entries;
+    if (m.value.get_array().get(entries) != simdjson::SUCCESS) return fail(CLICKREF_E_BAD_FIELD);
+    const auto first = entries.begin();
+    if (first == entries.end() || (*first).is_string()) return;
+    discount(member{true, false, *first}, out);
+  }
+
+  // A Checkout Session's {coupon, promotion_code} or an invoice's Discount,
+  // whose coupon is `source.coupon` from clover on.
+  void discount(const member& m, discount_view& out) {
+    object d;
+    if (!optional_object(m, d)) return;
+    const members<d_count> f(d, kDiscountKeys);
+    id(f[d_promotion_code], out.promotion_code);
+    id(f[d_coupon], out.coupon);
+    object source;
+    if (!out.coupon && optional_object(f[d_source], source)) id(members<1>(source, kCouponKey)[0], out.coupon);
+  }
+
   void currency(const member& m, std::optional<std::string_view>& out) {
     string(m, out);
     if (!out) return;
@@ -299,18 +435,19 @@ class event_reader {
     object entries;
     if (!optional_object(m, entries)) return;
     std::vector<metadata_entry>& kept = st_.metadata;
-    kept.clear();
+    const size_t begin = kept.size();
     for (simdjson::dom::key_value_pair field : entries) {
       std::string_view value;
       if (field.value.get_string().get(value) != simdjson::SUCCESS) return fail(CLICKREF_E_BAD_FIELD);
       kept.push_back({st_.keep(field.key), st_.keep(value)});
     }
+    const auto first = kept.begin() + static_cast<std::ptrdiff_t>(begin);
     auto by_key = [](const metadata_entry& a, const metadata_entry& b) { return a.key < b.key; };
-    std::sort(kept.begin(), kept.end(), by_key);
+    std::sort(first, kept.end(), by_key);
     auto same_key = [](const metadata_entry& a, const metadata_entry& b) { return a.key == b.key; };
-    if (std::adjacent_find(kept.begin(), kept.end(), same_key) != kept.end())
-      return fail(CLICKREF_E_BAD_FIELD);
-    out = metadata_view(kept.data(), kept.size());
+    if (std::adjacent_find(first, kept.end(), same_key) != kept.end()) return fail(CLICKREF_E_BAD_FIELD);
+    if (pending_count_ == pending_.size()) return fail(CLICKREF_E_INTERNAL);  // a new reader's bug
+    pending_[pending_count_++] = {&out, begin, kept.size() - begin};
   }
 
   // ------------------------------------------------------------ helpers
@@ -356,8 +493,18 @@ class event_reader {
     if (error_ == CLICKREF_OK) error_ = s;
   }
 
+  // A metadata object read into st_.metadata[begin, begin + size), made a
+  // view once no further object can move the vector. An invoice has two.
+  struct pending_metadata {
+    metadata_view* view = nullptr;
+    size_t begin = 0;
+    size_t size = 0;
+  };
+
   event_state& st_;
   status error_ = CLICKREF_OK;
+  std::array<pending_metadata, 2> pending_{};
+  size_t pending_count_ = 0;
 };
 
 }  // namespace

@@ -5,12 +5,13 @@
 #include <clickref/event.hpp>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace clickref::detail {
 
 // Which typed view data.object has.
-enum class object_kind { other, checkout_session, charge, dispute };
+enum class object_kind { other, checkout_session, charge, dispute, invoice, invoice_payment, refund };
 
 struct event_state {
   // The payload copy with the zeroed padding simdjson reads past the end, then
@@ -23,7 +24,9 @@ struct event_state {
   size_t scratch_used = 0;
   bool scratch_overflow = false;  // a broken invariant: reported as CLICKREF_E_INTERNAL
 
-  std::vector<metadata_entry> metadata;  // of data.object, sorted by key
+  // The metadata objects of data.object, one after the other, each sorted
+  // by key: a view is a range of this vector.
+  std::vector<metadata_entry> metadata;
 
   bool parsed = false;
   std::string_view id;
@@ -41,7 +44,16 @@ struct event_state {
   checkout_session_view session;
   charge_view charge;
   dispute_view dispute;
+  invoice_view invoice;
+  invoice_payment_view invoice_payment;
+  refund_view refund;
   std::string_view currency_upper;  // of the typed view; empty for other objects
+
+  // The purchase the object belongs to (purchase_id.hpp), and the key that
+  // also names the connected account: "<account>/<purchase_id>".
+  std::string_view purchase_id;
+  std::string_view dedupe_key;
+  std::string connect_key;  // dedupe_key's storage for Connect events
 
   static constexpr size_t kPadding = 64;  // simdjson's SIMDJSON_PADDING, checked in event.cpp
 

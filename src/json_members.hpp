@@ -18,7 +18,7 @@ template <size_t N>
 class key_table {
  public:
   static constexpr size_t kMaxKeyLength = 31;
-  static_assert(N <= 32, "members<N> tracks keys in 32-bit masks");
+  static_assert(N <= 64, "members<N> tracks keys in 64-bit masks");
 
   template <class... Names>
   constexpr explicit key_table(Names... names) : names_{std::string_view(names)...} {
@@ -66,7 +66,7 @@ class members {
     for (simdjson::dom::key_value_pair field : object) {
       const int i = keys.find(field.key);
       if (i < 0) continue;
-      const uint32_t bit = uint32_t{1} << i;
+      const uint64_t bit = uint64_t{1} << i;
       if ((present_ & bit) != 0) {
         repeated_ |= bit;
       } else {
@@ -77,14 +77,14 @@ class members {
   }
 
   member operator[](size_t i) const noexcept {
-    const uint32_t bit = uint32_t{1} << i;
+    const uint64_t bit = uint64_t{1} << i;
     return member{(present_ & bit) != 0, (repeated_ & bit) != 0, values_[i]};
   }
 
  private:
   std::array<simdjson::dom::element, N> values_{};
-  uint32_t present_ = 0;
-  uint32_t repeated_ = 0;
+  uint64_t present_ = 0;
+  uint64_t repeated_ = 0;
 };
 
 }  // namespace clickref::detail

@@ -76,7 +76,7 @@
   (CLICKREF_VERSION_MAJOR * 10000 + CLICKREF_VERSION_MINOR * 100 + CLICKREF_VERSION_PATCH)
 /* Incremented whenever the ABI changes incompatibly. It is the shared
  * library's SOVERSION, and bindings compare it with clickref_abi_version(). */
-#define CLICKREF_ABI_VERSION 1
+#define CLICKREF_ABI_VERSION 2
 
 /* ------------------------------------------------------------------------
  * Export macro
@@ -240,9 +240,29 @@ CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_sign_payload(
  *   checkout.session.async_payment_succeeded APPROVED   amount_total
  *   checkout.session.async_payment_failed    DECLINED   amount_total
  *   charge.succeeded                         APPROVED   amount_captured, else amount
- *   charge.refunded                          REVERSED   amount_refunded
- *   charge.dispute.created                   REVERSED   dispute amount
+ *   invoice.paid, invoice.payment_succeeded  APPROVED   amount_paid
+ *   invoice_payment.paid                     APPROVED   amount_paid
+ *   charge.refunded              (REFUND)    REVERSED when fully refunded, else APPROVED;
+ *                                            amount as charge.succeeded, amount_refunded
+ *                                            the charge's total refunded
+ *   refund.created, refund.updated,          APPROVED; amount and amount_refunded that
+ *   charge.refund.updated        (REFUND)    refund's (amount_refunded 0 once it failed
+ *                                            or was canceled), refund_id set
+ *   charge.dispute.created       (DISPUTE)   REVERSED   dispute amount
+ *   charge.dispute.closed        (DISPUTE)   lost: REVERSED; won, warning_closed: APPROVED
  *   anything else, and mode=setup sessions   CLICKREF_E_UNSUPPORTED_EVENT
+ *
+ * A purchase is one payment: a one-time payment or one invoice of a
+ * subscription. order_id is its id, the same in every event that knows it:
+ *   checkout.session.*   payment_intent, else invoice, else the session
+ *   charge.*             invoice, else payment_intent, else the charge
+ *   invoice.*            the invoice;  invoice_payment.*  its invoice
+ *   refund.*, charge.dispute.*  payment_intent, else charge, else the object
+ * From API version 2025-03-31.basil on, charges, refunds and disputes of an
+ * invoice no longer name it: only invoice_payment.paid links the invoice to
+ * its payment_intent and charge, so a host links them itself (the reference
+ * server does). dedupe_key is order_id, prefixed "<account>/" for Connect
+ * events, so connected accounts never share a key.
  * --------------------------------------------------------------------- */
 
 typedef struct clickref_event clickref_event;
@@ -260,9 +280,27 @@ enum {
   CLICKREF_CLICK_ID_METADATA = 2             /* metadata["click_id"] */
 };
 
+/* What the event tells about its purchase (ABI 2). PAYMENT is 0, so that a
+ * zeroed record a host fills in itself is a payment. */
+enum {
+  CLICKREF_EFFECT_PAYMENT = 0, /* the payment and its state: amount is what was paid */
+  CLICKREF_EFFECT_REFUND = 1,  /* money returned: amount_refunded */
+  CLICKREF_EFFECT_DISPUTE = 2  /* a chargeback opened or closed */
+};
+
+/* Which payment of what (ABI 2). UNKNOWN when the event cannot tell: a
+ * charge never says, an invoice payment names only its invoice. */
+enum {
+  CLICKREF_RECURRENCE_UNKNOWN = 0,
+  CLICKREF_RECURRENCE_ONE_TIME = 1, /* payment-mode session; invoice outside a subscription */
+  CLICKREF_RECURRENCE_FIRST = 2,    /* subscription-mode session; subscription_create */
+  CLICKREF_RECURRENCE_RENEWAL = 3   /* every later invoice of a subscription */
+};
+
 /* A conversion. Every clickref_str borrows from the clickref_event it came
  * from and is valid until that event is freed. Absent strings are {NULL, 0}.
- * Fields may be appended in later versions; existing ones keep their order. */
+ * Fields are only ever appended, and each addition bumps CLICKREF_ABI_VERSION
+ * (the struct is caller-allocated, so its size is part of the ABI). */
 typedef struct clickref_conversion {
   clickref_str event_id, event_type, object_id, click_id, order_id, payment_intent,
       payment_link, customer_email, currency /* upper-case ISO 4217 */, dedupe_key;
@@ -272,6 +310,14 @@ typedef struct clickref_conversion {
   int32_t livemode;        /* 0 or 1 */
   int32_t click_id_source; /* CLICKREF_CLICK_ID_* */
   int32_t click_id_valid;  /* 1 when click_id matches Stripe's [A-Za-z0-9_-]{1,200} */
+  /* ABI 2: the ids that link a purchase's events and a subscription's
+   * renewals, the discount redeemed, and refunds as amounts. */
+  clickref_str customer, subscription, invoice, charge, account /* Connect */,
+      billing_reason /* an invoice's */, promotion_code /* "promo_…" */, coupon,
+      refund_id /* refund.* and charge.refund.* events */;
+  int64_t amount_refunded; /* charge.refunded: the charge's total; refund events: that refund */
+  int32_t effect;          /* CLICKREF_EFFECT_* */
+  int32_t recurrence;      /* CLICKREF_RECURRENCE_* */
 } clickref_conversion;
 
 /* Parses a Stripe Event. The payload is copied: the caller's buffer may be
@@ -291,7 +337,11 @@ CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_event_conversion(
 /* Writes the conversion as one JSON object (UTF-8, no trailing newline):
  * event_id, event_type, livemode, created, status, click_id, click_id_source,
  * click_id_valid, order_id, object_id, payment_intent, payment_link,
- * customer_email, amount, amount_decimal, currency, dedupe_key. */
+ * customer_email, amount, amount_decimal, currency, dedupe_key, then (ABI 2)
+ * effect ("payment", "refund", "dispute"), recurrence ("unknown",
+ * "one_time", "first", "renewal"), customer, subscription, invoice, charge,
+ * account, billing_reason, promotion_code, coupon, refund_id,
+ * amount_refunded, amount_refunded_decimal. */
 CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_conversion_to_json(
     const clickref_conversion* c, char* out, size_t cap, size_t* out_len);
 

@@ -55,6 +55,15 @@ class metadata_view {
   size_t size_ = 0;
 };
 
+// The promotion code and coupon of a session's or invoice's first discount.
+// Both are ids ("promo_…", the coupon's own id), whether Stripe sent ids or
+// expanded objects; the code a buyer typed is only in an expanded
+// promotion code, which webhooks do not send.
+struct discount_view {
+  std::optional<std::string_view> promotion_code;
+  std::optional<std::string_view> coupon;  // discount.coupon, or discount.source.coupon (clover)
+};
+
 // The fields of a Checkout Session (`"object": "checkout.session"`) that
 // attribution needs. nullopt is an absent or null field. Expandable fields
 // (payment_intent, customer, …) hold the id whether Stripe sent the id or
@@ -79,6 +88,7 @@ struct checkout_session_view {
   std::optional<std::string_view> customer;
   std::optional<int64_t> amount_discount;  // total_details.amount_discount
   std::optional<int64_t> amount_tax;       // total_details.amount_tax
+  discount_view discount;                  // discounts[0]: what the buyer redeemed
   metadata_view metadata;
 };
 
@@ -105,6 +115,59 @@ struct dispute_view {
   std::string_view id;
   int64_t amount = 0;
   std::string_view currency;
+  std::optional<std::string_view> charge;
+  std::optional<std::string_view> payment_intent;
+  std::optional<std::string_view> status;  // "needs_response", …, "won", "lost", "warning_closed"
+};
+
+// The fields of an Invoice (`"object": "invoice"`) that attribution needs.
+// Stripe moved several in API version 2025-03-31.basil; the view reads both
+// shapes:
+//   subscription     `subscription` before basil, then
+//                    `parent.subscription_details.subscription`
+//   payment_intent,  top-level before basil; from basil on they are gone,
+//   charge           and only an invoice_payment.paid event links an
+//                    invoice to its payment
+//   metadata         the invoice's own `metadata`
+//   subscription_metadata  `subscription_details.metadata` before basil,
+//                    `parent.subscription_details.metadata` after: the
+//                    subscription's metadata when the invoice was made
+struct invoice_view {
+  std::string_view id;
+  int64_t amount_paid = 0;
+  std::optional<int64_t> amount_due;
+  std::string_view currency;
+  std::optional<std::string_view> status;          // "draft", "open", "paid", "uncollectible", "void"
+  std::optional<std::string_view> billing_reason;  // "subscription_create", "subscription_cycle", …
+  std::optional<std::string_view> customer;
+  std::optional<std::string_view> customer_email;
+  std::optional<std::string_view> subscription;
+  std::optional<std::string_view> payment_intent;
+  std::optional<std::string_view> charge;
+  discount_view discount;  // discounts[0] when expanded, else the legacy `discount`
+  metadata_view metadata;
+  metadata_view subscription_metadata;
+};
+
+// The fields of an InvoicePayment (`"object": "invoice_payment"`, API version
+// 2025-05-28.basil and later): the one object naming both an invoice and the
+// payment that paid it.
+struct invoice_payment_view {
+  std::string_view id;
+  std::string_view invoice;
+  std::optional<int64_t> amount_paid;
+  std::string_view currency;
+  std::optional<std::string_view> status;          // "open", "paid", "canceled"
+  std::optional<std::string_view> payment_intent;  // payment.payment_intent
+  std::optional<std::string_view> charge;          // payment.charge (payments outside PaymentIntents)
+};
+
+// The fields of a Refund (`"object": "refund"`) that attribution needs.
+struct refund_view {
+  std::string_view id;
+  int64_t amount = 0;
+  std::string_view currency;
+  std::optional<std::string_view> status;  // "pending", "requires_action", "succeeded", "failed", "canceled"
   std::optional<std::string_view> charge;
   std::optional<std::string_view> payment_intent;
 };
@@ -148,6 +211,9 @@ class CLICKREF_API event {
   const checkout_session_view* checkout_session() const noexcept;
   const charge_view* charge() const noexcept;
   const dispute_view* dispute() const noexcept;
+  const invoice_view* invoice() const noexcept;
+  const invoice_payment_view* invoice_payment() const noexcept;
+  const refund_view* refund() const noexcept;
 
   // The event's own copy of the payload, byte for byte.
   std::string_view payload() const noexcept;
@@ -216,26 +282,76 @@ enum class click_id_source : int32_t {
   metadata = CLICKREF_CLICK_ID_METADATA,
 };
 
+// What an event tells about its purchase.
+enum class conversion_effect : int32_t {
+  payment = CLICKREF_EFFECT_PAYMENT,  // the payment and its state; amount is what was paid
+  refund = CLICKREF_EFFECT_REFUND,    // money returned: amount_refunded
+  dispute = CLICKREF_EFFECT_DISPUTE,  // a chargeback opened (reversed) or closed (lost: reversed, won: approved)
+};
+
+// Whether the purchase is a one-time payment or which payment of a
+// subscription it is. unknown when the event cannot tell: a charge never
+// says, and an invoice payment names only its invoice.
+enum class recurrence : int32_t {
+  unknown = CLICKREF_RECURRENCE_UNKNOWN,
+  one_time = CLICKREF_RECURRENCE_ONE_TIME,  // a payment-mode session, an invoice outside subscriptions
+  first = CLICKREF_RECURRENCE_FIRST,        // a subscription-mode session; billing_reason subscription_create
+  renewal = CLICKREF_RECURRENCE_RENEWAL,    // any later invoice of a subscription (cycle, update, threshold)
+};
+
 // The record an affiliate dashboard keeps per purchase; the C struct
 // clickref_conversion field for field. Optional fields are nullopt when
 // absent (never empty strings).
+//
+// A purchase is one payment: a one-time payment (its PaymentIntent) or one
+// invoice of a subscription. Its events agree on the purchase id that
+// order_id holds, whichever of them carries it:
+//   checkout.session.*  payment_intent, else invoice (subscriptions), else the session
+//   charge.*            invoice, else payment_intent, else the charge
+//   invoice.*           the invoice
+//   invoice_payment.*   its invoice
+//   refund.*            payment_intent, else charge, else the refund
+//   charge.dispute.*    payment_intent, else charge, else the dispute
+// Two events cannot agree where one of them does not know the other's id.
+// From API version 2025-03-31.basil on, a charge, refund or dispute of an
+// invoice names only its payment_intent and charge, never the invoice: link
+// them with the invoice_payment.paid event, which names both (the reference
+// server keeps that link). Before basil the invoice names its
+// payment_intent and charge itself.
 struct conversion {
   std::string_view event_id;
   std::string_view event_type;
   std::string_view object_id;
   std::optional<std::string_view> click_id;
-  std::string_view order_id;  // payment_intent when there is one, else object_id
+  std::string_view order_id;  // the purchase id (above)
   std::optional<std::string_view> payment_intent;
   std::optional<std::string_view> payment_link;
   std::optional<std::string_view> customer_email;
   std::string_view currency;    // upper-case ISO 4217
-  std::string_view dedupe_key;  // payment_intent, else invoice, else object_id
-  int64_t amount = 0;           // minor units, as Stripe sends them
+  std::string_view dedupe_key;  // order_id; "<account>/<order_id>" for a Connect event
+  int64_t amount = 0;           // minor units, as Stripe sends them (see effect)
   int64_t created = 0;          // event.created
   conversion_status status = conversion_status::approved;
   bool livemode = false;
   click_id_source source = click_id_source::none;
   bool click_id_valid = false;  // click_id matches Stripe's [A-Za-z0-9_-]{1,200}
+  // ---- ABI 2
+  // The ids a host needs to link the events of a purchase, and a
+  // subscription's renewals to the click that bought it.
+  std::optional<std::string_view> customer;
+  std::optional<std::string_view> subscription;
+  std::optional<std::string_view> invoice;
+  std::optional<std::string_view> charge;
+  std::optional<std::string_view> account;         // the connected account of a Connect event
+  std::optional<std::string_view> billing_reason;  // an invoice's, as Stripe sends it
+  std::optional<std::string_view> promotion_code;  // "promo_…" the buyer redeemed
+  std::optional<std::string_view> coupon;
+  std::optional<std::string_view> refund_id;       // "re_…" of a refund.* or charge.refund.* event
+  // charge.refunded: everything refunded on the charge so far; a refund
+  // event: that refund (0 once it failed or was canceled). 0 otherwise.
+  int64_t amount_refunded = 0;
+  conversion_effect effect = conversion_effect::payment;
+  clickref::recurrence recurrence = recurrence::unknown;
 };
 
 struct conversion_options {
@@ -251,15 +367,25 @@ struct conversion_options {
 //   checkout.session.async_payment_succeeded → approved        amount_total
 //   checkout.session.async_payment_failed    → declined        amount_total
 //   charge.succeeded                    approved   amount_captured if > 0, else amount
-//   charge.refunded                     reversed   amount_refunded
-//   charge.dispute.created              reversed   the dispute's amount
+//   invoice.paid, invoice.payment_succeeded   approved   amount_paid
+//   invoice_payment.paid                approved   amount_paid
+//   charge.refunded                     refund     reversed when all of it is refunded, else
+//                                                  approved; amount as charge.succeeded,
+//                                                  amount_refunded the charge's total
+//   refund.created, refund.updated,     refund     approved; amount and amount_refunded the
+//   charge.refund.updated                          refund's (amount_refunded 0 when it failed
+//                                                  or was canceled)
+//   charge.dispute.created              dispute    reversed   the dispute's amount
+//   charge.dispute.closed               dispute    lost → reversed; won, warning_closed →
+//                                                  approved   the dispute's amount
 // The click id is the session's client_reference_id when non-empty, else
-// metadata[options.metadata_key] when non-empty (charges: metadata only;
-// disputes: none). An id Stripe would not accept is still reported, with
-// click_id_valid false.
+// metadata[options.metadata_key] when non-empty: the object's metadata, and
+// for an invoice then its subscription's. Refunds and disputes carry none.
+// An id Stripe would not accept is still reported, with click_id_valid false.
 // CLICKREF_E_UNSUPPORTED_EVENT for every other type, for sessions in setup
-// mode, for a session with a payment_status Stripe has not documented, and
-// for an empty event.
+// mode, for a session with a payment_status Stripe has not documented, a
+// dispute closed with a status Stripe has not documented, and for an empty
+// event.
 CLICKREF_API result<conversion> to_conversion(const event& ev, const conversion_options& options = {});
 // A conversion borrows from its event, so converting a temporary event
 // (to_conversion(*parser.parse(body)), say) would leave it dangling: that

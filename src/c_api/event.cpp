@@ -46,6 +46,18 @@ clickref_conversion to_c(const conversion& c) {
   out.livemode = c.livemode ? 1 : 0;
   out.click_id_source = static_cast<int32_t>(c.source);
   out.click_id_valid = c.click_id_valid ? 1 : 0;
+  out.customer = to_c(c.customer);
+  out.subscription = to_c(c.subscription);
+  out.invoice = to_c(c.invoice);
+  out.charge = to_c(c.charge);
+  out.account = to_c(c.account);
+  out.billing_reason = to_c(c.billing_reason);
+  out.promotion_code = to_c(c.promotion_code);
+  out.coupon = to_c(c.coupon);
+  out.refund_id = to_c(c.refund_id);
+  out.amount_refunded = c.amount_refunded;
+  out.effect = static_cast<int32_t>(c.effect);
+  out.recurrence = static_cast<int32_t>(c.recurrence);
   return out;
 }
 
@@ -54,7 +66,9 @@ clickref_conversion to_c(const conversion& c) {
 bool from_c(const clickref_conversion& in, conversion& out) {
   for (const clickref_str* s :
        {&in.event_id, &in.event_type, &in.object_id, &in.click_id, &in.order_id, &in.payment_intent,
-        &in.payment_link, &in.customer_email, &in.currency, &in.dedupe_key}) {
+        &in.payment_link, &in.customer_email, &in.currency, &in.dedupe_key, &in.customer, &in.subscription,
+        &in.invoice, &in.charge, &in.account, &in.billing_reason, &in.promotion_code, &in.coupon,
+        &in.refund_id}) {
     if (!is_valid(*s)) return false;
   }
   if ((in.livemode != 0 && in.livemode != 1) || (in.click_id_valid != 0 && in.click_id_valid != 1))
@@ -75,6 +89,18 @@ bool from_c(const clickref_conversion& in, conversion& out) {
   out.livemode = in.livemode == 1;
   out.source = static_cast<click_id_source>(in.click_id_source);
   out.click_id_valid = in.click_id_valid == 1;
+  out.customer = optional_from_c(in.customer);
+  out.subscription = optional_from_c(in.subscription);
+  out.invoice = optional_from_c(in.invoice);
+  out.charge = optional_from_c(in.charge);
+  out.account = optional_from_c(in.account);
+  out.billing_reason = optional_from_c(in.billing_reason);
+  out.promotion_code = optional_from_c(in.promotion_code);
+  out.coupon = optional_from_c(in.coupon);
+  out.refund_id = optional_from_c(in.refund_id);
+  out.amount_refunded = in.amount_refunded;
+  out.effect = static_cast<conversion_effect>(in.effect);
+  out.recurrence = static_cast<clickref::recurrence>(in.recurrence);
   return true;
 }
 

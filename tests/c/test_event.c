@@ -44,7 +44,10 @@ static void test_session(const char* dir) {
       "\"object_id\":\"cs_live_b1Q2w3E4r5T6y7U8i9O0pAsDfGhJkLzXcVbNm1234567890qwertyuiopa\","
       "\"payment_intent\":\"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq\",\"payment_link\":\"plink_1QhWxxLkdIwHu7ixAbCdEfGh\","
       "\"customer_email\":\"jenny.rosen@example.com\",\"amount\":4900,\"amount_decimal\":\"49.00\","
-      "\"currency\":\"USD\",\"dedupe_key\":\"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq\"}";
+      "\"currency\":\"USD\",\"dedupe_key\":\"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq\",\"effect\":\"payment\","
+      "\"recurrence\":\"one_time\",\"customer\":null,\"subscription\":null,\"invoice\":null,\"charge\":null,"
+      "\"account\":null,\"billing_reason\":null,\"promotion_code\":null,\"coupon\":null,\"refund_id\":null,"
+      "\"amount_refunded\":0,\"amount_refunded_decimal\":\"0.00\"}";
 
   CHECK(load(dir, "checkout-session-completed"));
   CHECK_STATUS(clickref_event_parse(payload, payload_len, &ev, NULL), CLICKREF_OK);
@@ -172,7 +175,10 @@ static void test_hand_made_record(void) {
       "\"status\":\"reversed\",\"click_id\":null,\"click_id_source\":null,\"click_id_valid\":false,"
       "\"order_id\":\"ch_1\",\"object_id\":\"ch_1\",\"payment_intent\":null,\"payment_link\":null,"
       "\"customer_email\":\"a\\\"b\",\"amount\":-500,\"amount_decimal\":\"-500\",\"currency\":\"JPY\","
-      "\"dedupe_key\":\"ch_1\"}";
+      "\"dedupe_key\":\"ch_1\",\"effect\":\"payment\",\"recurrence\":\"unknown\",\"customer\":null,"
+      "\"subscription\":null,\"invoice\":null,\"charge\":null,\"account\":null,\"billing_reason\":null,"
+      "\"promotion_code\":null,\"coupon\":null,\"refund_id\":null,\"amount_refunded\":0,"
+      "\"amount_refunded_decimal\":\"0\"}";
   memset(&c, 0, sizeof c);
   c.event_id.data = "evt_1";
   c.event_id.len = 5;

@@ -11,8 +11,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 session="$events/checkout-session-completed.json"
-session_json='{"event_id":"evt_1QmZ8mLkdIwHu7ixR2d4FgHj","event_type":"checkout.session.completed","livemode":true,"created":1735689660,"status":"approved","click_id":"7f3c9a12-4b6e-4d21-9f0a-3c5e8b7d1a24","click_id_source":"client_reference_id","click_id_valid":true,"order_id":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","object_id":"cs_live_b1Q2w3E4r5T6y7U8i9O0pAsDfGhJkLzXcVbNm1234567890qwertyuiopa","payment_intent":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","payment_link":"plink_1QhWxxLkdIwHu7ixAbCdEfGh","customer_email":"jenny.rosen@example.com","amount":4900,"amount_decimal":"49.00","currency":"USD","dedupe_key":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq"}'
-charge_json='{"event_id":"evt_3QmZ8kLkdIwHu7ix1Kj8LmNo","event_type":"charge.succeeded","livemode":true,"created":1735689659,"status":"approved","click_id":"7f3c9a12-4b6e-4d21-9f0a-3c5e8b7d1a24","click_id_source":"metadata","click_id_valid":true,"order_id":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","object_id":"ch_3QmZ8kLkdIwHu7ix1aB2cD3e","payment_intent":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","payment_link":null,"customer_email":"jenny.rosen@example.com","amount":4900,"amount_decimal":"49.00","currency":"USD","dedupe_key":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq"}'
+session_json='{"event_id":"evt_1QmZ8mLkdIwHu7ixR2d4FgHj","event_type":"checkout.session.completed","livemode":true,"created":1735689660,"status":"approved","click_id":"7f3c9a12-4b6e-4d21-9f0a-3c5e8b7d1a24","click_id_source":"client_reference_id","click_id_valid":true,"order_id":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","object_id":"cs_live_b1Q2w3E4r5T6y7U8i9O0pAsDfGhJkLzXcVbNm1234567890qwertyuiopa","payment_intent":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","payment_link":"plink_1QhWxxLkdIwHu7ixAbCdEfGh","customer_email":"jenny.rosen@example.com","amount":4900,"amount_decimal":"49.00","currency":"USD","dedupe_key":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","effect":"payment","recurrence":"one_time","customer":null,"subscription":null,"invoice":null,"charge":null,"account":null,"billing_reason":null,"promotion_code":null,"coupon":null,"refund_id":null,"amount_refunded":0,"amount_refunded_decimal":"0.00"}'
+charge_json='{"event_id":"evt_3QmZ8kLkdIwHu7ix1Kj8LmNo","event_type":"charge.succeeded","livemode":true,"created":1735689659,"status":"approved","click_id":"7f3c9a12-4b6e-4d21-9f0a-3c5e8b7d1a24","click_id_source":"metadata","click_id_valid":true,"order_id":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","object_id":"ch_3QmZ8kLkdIwHu7ix1aB2cD3e","payment_intent":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","payment_link":null,"customer_email":"jenny.rosen@example.com","amount":4900,"amount_decimal":"49.00","currency":"USD","dedupe_key":"pi_3QmZ8kLkdIwHu7ix1GxYt5Hq","effect":"payment","recurrence":"unknown","customer":null,"subscription":null,"invoice":null,"charge":"ch_3QmZ8kLkdIwHu7ix1aB2cD3e","account":null,"billing_reason":null,"promotion_code":null,"coupon":null,"refund_id":null,"amount_refunded":0,"amount_refunded_decimal":"0.00"}'
 
 # ---------------------------------------------------------------- one event
 expect_output "convert a file" "$session_json" "$cli" convert "$session"
@@ -111,7 +111,7 @@ expect_output "postback percent-encodes the click id" \
   "$base?click_id=aff.42%2Fsummer%20sale&order_id=pi_3QuBaDLkdIwHu7ix0BaDc1iD&amount=9.90&currency=CHF" \
   "$cli" postback --base "$base" "$events/checkout-session-completed-invalid-click-id.json"
 expect_output "postback in a three-decimal currency" \
-  "$base?click_id=aff_kw_0042&order_id=cs_live_a1KwDsUbScRiPtIoN000000000000000000000000000000000000000000&amount=12.345&currency=KWD" \
+  "$base?click_id=aff_kw_0042&order_id=in_1QqKwCLkdIwHu7ixKwDInv01&amount=12.345&currency=KWD" \
   "$cli" postback --base "$base" "$events/checkout-session-completed-kwd-subscription.json"
 expect_stderr "no click id: unattributable" "CLICKREF_E_NOT_FOUND: " \
   "$cli" postback --base "$base" "$events/charge-dispute-created.json"

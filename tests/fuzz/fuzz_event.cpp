@@ -23,9 +23,11 @@ std::string_view view(clickref_str s) {
 bool is_well_formed(clickref_str s) { return s.data != nullptr || s.len == 0; }
 
 void check_fields(const clickref_conversion& c) {
-  const clickref_str strings[] = {c.event_id, c.event_type,     c.object_id,    c.click_id,
-                                  c.order_id, c.payment_intent, c.payment_link, c.customer_email,
-                                  c.currency, c.dedupe_key};
+  const clickref_str strings[] = {c.event_id,       c.event_type,     c.object_id,    c.click_id,
+                                  c.order_id,       c.payment_intent, c.payment_link, c.customer_email,
+                                  c.currency,       c.dedupe_key,     c.customer,     c.subscription,
+                                  c.invoice,        c.charge,         c.account,      c.billing_reason,
+                                  c.promotion_code, c.coupon,         c.refund_id};
   for (const clickref_str& s : strings) {
     FUZZ_CHECK(is_well_formed(s));
     FUZZ_CHECK(simdjson::validate_utf8(s.data ? s.data : "", s.len));
@@ -36,6 +38,14 @@ void check_fields(const clickref_conversion& c) {
   FUZZ_CHECK((c.click_id_source == CLICKREF_CLICK_ID_NONE) == (c.click_id.len == 0));
   FUZZ_CHECK(c.click_id_valid == clickref_click_id_valid(c.click_id.data, c.click_id.len));
   for (char ch : view(c.currency)) FUZZ_CHECK(!(ch >= 'a' && ch <= 'z'));
+  FUZZ_CHECK(c.effect >= CLICKREF_EFFECT_PAYMENT && c.effect <= CLICKREF_EFFECT_DISPUTE);
+  FUZZ_CHECK(c.recurrence >= CLICKREF_RECURRENCE_UNKNOWN && c.recurrence <= CLICKREF_RECURRENCE_RENEWAL);
+  FUZZ_CHECK((c.refund_id.len != 0) <= (c.effect == CLICKREF_EFFECT_REFUND));
+  // The key is the order id, or the account's: "<account>/<order id>".
+  const std::string_view key = view(c.dedupe_key), order = view(c.order_id), account = view(c.account);
+  FUZZ_CHECK(account.empty() ? key == order
+                             : key.size() == account.size() + 1 + order.size() && key.substr(0, account.size()) == account &&
+                                   key[account.size()] == '/' && key.substr(account.size() + 1) == order);
 }
 
 // The JSON must parse, and say what the struct says.
@@ -51,7 +61,12 @@ void check_json(const clickref_conversion& c, const std::string& json) {
                                                           {"click_id", c.click_id},
                                                           {"order_id", c.order_id},
                                                           {"customer_email", c.customer_email},
-                                                          {"dedupe_key", c.dedupe_key}};
+                                                          {"dedupe_key", c.dedupe_key},
+                                                          {"subscription", c.subscription},
+                                                          {"invoice", c.invoice},
+                                                          {"account", c.account},
+                                                          {"promotion_code", c.promotion_code},
+                                                          {"refund_id", c.refund_id}};
   for (const auto& [key, expected] : strings) {
     simdjson::dom::element value;
     FUZZ_CHECK(object[key].get(value) == simdjson::SUCCESS);

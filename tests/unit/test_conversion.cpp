@@ -72,8 +72,9 @@ const std::vector<expected_conversion>& expected_conversions() {
       {"charge-succeeded", "charge.succeeded", "evt_3QmZ8kLkdIwHu7ix1Kj8LmNo", conversion_status::approved,
        4900, "49.00", "USD", kClickA, click_id_source::metadata, true, "ch_3QmZ8kLkdIwHu7ix1aB2cD3e",
        kPaymentIntentA, kPaymentIntentA, kPaymentIntentA, std::nullopt, "jenny.rosen@example.com", true},
-      {"charge-refunded", "charge.refunded", "evt_3QmZ8kLkdIwHu7ix1Rf5TgUv", conversion_status::reversed,
-       1500, "15.00", "USD", kClickA, click_id_source::metadata, true, "ch_3QmZ8kLkdIwHu7ix1aB2cD3e",
+      // 1500 of 4900 refunded: the sale stands, less the refund (amount_refunded).
+      {"charge-refunded", "charge.refunded", "evt_3QmZ8kLkdIwHu7ix1Rf5TgUv", conversion_status::approved,
+       4900, "49.00", "USD", kClickA, click_id_source::metadata, true, "ch_3QmZ8kLkdIwHu7ix1aB2cD3e",
        kPaymentIntentA, kPaymentIntentA, kPaymentIntentA, std::nullopt, "jenny.rosen@example.com", true},
       {"charge-dispute-created", "charge.dispute.created", "evt_1QpD4tLkdIwHu7ixW9e8R7tY",
        conversion_status::reversed, 4900, "49.00", "USD", std::nullopt, click_id_source::none, false,
@@ -88,8 +89,9 @@ const std::vector<expected_conversion>& expected_conversions() {
       {"checkout-session-completed-kwd-subscription", "checkout.session.completed",
        "evt_1QqKwDLkdIwHu7ixSuB5cR1b", conversion_status::approved, 12345, "12.345", "KWD", "aff_kw_0042",
        click_id_source::client_reference_id, true,
+       // A subscription's purchase is its first invoice; the event is a connected account's.
        "cs_live_a1KwDsUbScRiPtIoN000000000000000000000000000000000000000000", std::nullopt,
-       "cs_live_a1KwDsUbScRiPtIoN000000000000000000000000000000000000000000", "in_1QqKwCLkdIwHu7ixKwDInv01",
+       "in_1QqKwCLkdIwHu7ixKwDInv01", "acct_1PfQ9zLkdIwHu7ix/in_1QqKwCLkdIwHu7ixKwDInv01",
        "plink_1QqKw0LkdIwHu7ixKwDsUb00", "fatima@example.com.kw", true},
       {"checkout-session-completed-no-payment-required", "checkout.session.completed",
        "evt_1QrFrEeLkdIwHu7ixNoPaY001", conversion_status::approved, 0, "0.00", "EUR", "free-order-click-77",
@@ -314,7 +316,10 @@ TEST_CASE("to_json: every fixture's conversion, parsed back", "[conversion][json
   const std::vector<std::string> keys = {
       "event_id",        "event_type",     "livemode",       "created",   "status",         "click_id",
       "click_id_source", "click_id_valid", "order_id",       "object_id", "payment_intent", "payment_link",
-      "customer_email",  "amount",         "amount_decimal", "currency",  "dedupe_key"};
+      "customer_email",  "amount",         "amount_decimal", "currency",  "dedupe_key",     "effect",
+      "recurrence",      "customer",       "subscription",   "invoice",   "charge",         "account",
+      "billing_reason",  "promotion_code", "coupon",         "refund_id", "amount_refunded",
+      "amount_refunded_decimal"};
   simdjson::dom::parser parser;
   for (const expected_conversion& want : expected_conversions()) {
     CAPTURE(want.fixture);
