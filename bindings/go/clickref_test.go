@@ -30,8 +30,8 @@ func TestVersions(t *testing.T) {
 	if got, want := Version(), strings.Join(parts, "."); got != want {
 		t.Errorf("Version() = %q, want %q", got, want)
 	}
-	if LibraryABIVersion() != 1 || ABIVersion != 1 {
-		t.Errorf("ABI versions: library %d, package %d, want 1", LibraryABIVersion(), ABIVersion)
+	if LibraryABIVersion() != 2 || ABIVersion != 2 {
+		t.Errorf("ABI versions: library %d, package %d, want 2", LibraryABIVersion(), ABIVersion)
 	}
 }
 

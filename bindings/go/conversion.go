@@ -32,6 +32,29 @@ const (
 	ClickIDMetadata          ClickIDSource = C.CLICKREF_CLICK_ID_METADATA            // metadata["click_id"]
 )
 
+// ConversionEffect says what an event tells about its purchase.
+type ConversionEffect int
+
+// The CLICKREF_EFFECT_* values.
+const (
+	EffectPayment ConversionEffect = C.CLICKREF_EFFECT_PAYMENT // the payment and its state: Amount is what was paid
+	EffectRefund  ConversionEffect = C.CLICKREF_EFFECT_REFUND  // money returned: AmountRefunded
+	EffectDispute ConversionEffect = C.CLICKREF_EFFECT_DISPUTE // a chargeback opened or closed
+)
+
+// Recurrence says which payment of what a purchase is. RecurrenceUnknown
+// when the event cannot tell: a charge never says, an invoice payment names
+// only its invoice.
+type Recurrence int
+
+// The CLICKREF_RECURRENCE_* values.
+const (
+	RecurrenceUnknown Recurrence = C.CLICKREF_RECURRENCE_UNKNOWN
+	RecurrenceOneTime Recurrence = C.CLICKREF_RECURRENCE_ONE_TIME // payment-mode session; invoice outside a subscription
+	RecurrenceFirst   Recurrence = C.CLICKREF_RECURRENCE_FIRST    // subscription-mode session; billing_reason subscription_create
+	RecurrenceRenewal Recurrence = C.CLICKREF_RECURRENCE_RENEWAL  // every later invoice of a subscription
+)
+
 // Conversion is the one record an affiliate dashboard needs from a Stripe
 // event. Absent strings are "". Events of the same purchase share a
 // DedupeKey: upsert one row per key.
@@ -40,18 +63,32 @@ type Conversion struct {
 	EventType     string
 	ObjectID      string
 	ClickID       string
-	OrderID       string
+	OrderID       string // the purchase id, the same in every event that knows it (see clickref.h)
 	PaymentIntent string
 	PaymentLink   string
 	CustomerEmail string
-	Currency      string // upper-case ISO 4217
-	DedupeKey     string
+	Currency      string    // upper-case ISO 4217
+	DedupeKey     string    // OrderID; "<account>/<order_id>" for a Connect event
 	Amount        int64     // minor units, as Stripe sends them
 	Created       time.Time // event.created
 	Status        ConversionStatus
 	Livemode      bool
 	ClickIDSource ClickIDSource
 	ClickIDValid  bool // the click id matches Stripe's [A-Za-z0-9_-]{1,200}
+	// ABI 2: the ids that link a purchase's events and a subscription's
+	// renewals, the discount redeemed, and refunds as amounts.
+	Customer       string
+	Subscription   string
+	Invoice        string
+	Charge         string
+	Account        string // the connected account of a Connect event
+	BillingReason  string // an invoice's, as Stripe sends it
+	PromotionCode  string // "promo_…" the buyer redeemed
+	Coupon         string
+	RefundID       string // "re_…" of a refund.* or charge.refund.* event
+	AmountRefunded int64  // charge.refunded: the charge's total refunded; a refund event: that refund
+	Effect         ConversionEffect
+	Recurrence     Recurrence
 }
 
 // ParseConversion returns the conversion of a Stripe event (a webhook body).
@@ -104,6 +141,19 @@ func conversionFromC(r *C.clickref_conversion) Conversion {
 		Livemode:      r.livemode != 0,
 		ClickIDSource: ClickIDSource(r.click_id_source),
 		ClickIDValid:  r.click_id_valid != 0,
+
+		Customer:       goString(r.customer),
+		Subscription:   goString(r.subscription),
+		Invoice:        goString(r.invoice),
+		Charge:         goString(r.charge),
+		Account:        goString(r.account),
+		BillingReason:  goString(r.billing_reason),
+		PromotionCode:  goString(r.promotion_code),
+		Coupon:         goString(r.coupon),
+		RefundID:       goString(r.refund_id),
+		AmountRefunded: int64(r.amount_refunded),
+		Effect:         ConversionEffect(r.effect),
+		Recurrence:     Recurrence(r.recurrence),
 	}
 }
 
@@ -111,7 +161,8 @@ func conversionFromC(r *C.clickref_conversion) Conversion {
 // allocation for the duration of the call ("" is passed as absent).
 func (c Conversion) withC(call func(*C.clickref_conversion) error) error {
 	fields := []string{c.EventID, c.EventType, c.ObjectID, c.ClickID, c.OrderID, c.PaymentIntent, c.PaymentLink,
-		c.CustomerEmail, c.Currency, c.DedupeKey}
+		c.CustomerEmail, c.Currency, c.DedupeKey, c.Customer, c.Subscription, c.Invoice, c.Charge, c.Account,
+		c.BillingReason, c.PromotionCode, c.Coupon, c.RefundID}
 	strs, err := newCStrings(fields)
 	if err != nil {
 		return err
@@ -123,6 +174,10 @@ func (c Conversion) withC(call func(*C.clickref_conversion) error) error {
 		currency: strs.str(8), dedupe_key: strs.str(9),
 		amount: C.int64_t(c.Amount), created: C.int64_t(c.Created.Unix()), status: C.int32_t(c.Status),
 		livemode: cBool(c.Livemode), click_id_source: C.int32_t(c.ClickIDSource), click_id_valid: cBool(c.ClickIDValid),
+		customer: strs.str(10), subscription: strs.str(11), invoice: strs.str(12), charge: strs.str(13),
+		account: strs.str(14), billing_reason: strs.str(15), promotion_code: strs.str(16), coupon: strs.str(17),
+		refund_id: strs.str(18), amount_refunded: C.int64_t(c.AmountRefunded), effect: C.int32_t(c.Effect),
+		recurrence: C.int32_t(c.Recurrence),
 	}
 	return call(&rec)
 }
@@ -135,7 +190,7 @@ func cBool(b bool) C.int32_t {
 }
 
 // ToJSON returns the conversion as one JSON object, exactly as the C library
-// writes it (amount_decimal included).
+// writes it (amount_decimal and amount_refunded_decimal included).
 func (c Conversion) ToJSON() ([]byte, error) {
 	var out []byte
 	err := c.withC(func(rec *C.clickref_conversion) (err error) {
@@ -153,6 +208,11 @@ func (c Conversion) MarshalJSON() ([]byte, error) { return c.ToJSON() }
 // AmountDecimal returns the amount in major units with the currency's
 // exponent, e.g. "19.99".
 func (c Conversion) AmountDecimal() (string, error) { return FormatAmount(c.Amount, c.Currency) }
+
+// AmountRefundedDecimal returns AmountRefunded as AmountDecimal does Amount.
+func (c Conversion) AmountRefundedDecimal() (string, error) {
+	return FormatAmount(c.AmountRefunded, c.Currency)
+}
 
 // PostbackURL builds a Tracknow server-to-server postback URL for the
 // conversion: <base>?click_id=…&order_id=…&amount=…&currency=…&<params>.
@@ -194,4 +254,32 @@ func (s ConversionStatus) String() string {
 		return "reversed"
 	}
 	return fmt.Sprintf("ConversionStatus(%d)", int(s))
+}
+
+// String returns "payment", "refund" or "dispute", as in the JSON.
+func (e ConversionEffect) String() string {
+	switch e {
+	case EffectPayment:
+		return "payment"
+	case EffectRefund:
+		return "refund"
+	case EffectDispute:
+		return "dispute"
+	}
+	return fmt.Sprintf("ConversionEffect(%d)", int(e))
+}
+
+// String returns "unknown", "one_time", "first" or "renewal", as in the JSON.
+func (r Recurrence) String() string {
+	switch r {
+	case RecurrenceUnknown:
+		return "unknown"
+	case RecurrenceOneTime:
+		return "one_time"
+	case RecurrenceFirst:
+		return "first"
+	case RecurrenceRenewal:
+		return "renewal"
+	}
+	return fmt.Sprintf("Recurrence(%d)", int(r))
 }

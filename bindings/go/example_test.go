@@ -65,7 +65,7 @@ func Example_webhookHandler() {
 	deliver(payload, strings.Replace(header, "v1=", "v1=0", 1))
 	// Output:
 	// recorded approved EUR 19.99 for click aff_42
-	// 200 {"event_id":"evt_1","event_type":"checkout.session.completed","livemode":false,"created":1732627200,"status":"approved","click_id":"aff_42","click_id_source":"client_reference_id","click_id_valid":true,"order_id":"pi_1","object_id":"cs_test_1","payment_intent":"pi_1","payment_link":null,"customer_email":null,"amount":1999,"amount_decimal":"19.99","currency":"EUR","dedupe_key":"pi_1"}
+	// 200 {"event_id":"evt_1","event_type":"checkout.session.completed","livemode":false,"created":1732627200,"status":"approved","click_id":"aff_42","click_id_source":"client_reference_id","click_id_valid":true,"order_id":"pi_1","object_id":"cs_test_1","payment_intent":"pi_1","payment_link":null,"customer_email":null,"amount":1999,"amount_decimal":"19.99","currency":"EUR","dedupe_key":"pi_1","effect":"payment","recurrence":"one_time","customer":null,"subscription":null,"invoice":null,"charge":null,"account":null,"billing_reason":null,"promotion_code":null,"coupon":null,"refund_id":null,"amount_refunded":0,"amount_refunded_decimal":"0.00"}
 	// 400 clickref: No v1 signature matches the payload for any configured secret. (CLICKREF_E_SIG_MISMATCH)
 }
 

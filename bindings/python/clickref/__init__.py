@@ -28,8 +28,8 @@ fails with a clear message when its ABI version differs from ABI_VERSION.
 from ._native import ABI_VERSION, lib as _lib
 from .click_id import (DEFAULT_COOKIE_MAX_AGE, MAX_CLICK_ID_LEN, click_cookie, click_id_from_cookies,
                        click_id_from_url, is_valid_click_id)
-from .conversion import (ClickIdSource, Conversion, ConversionStatus, construct_event, format_amount,
-                         parse_conversion)
+from .conversion import (ClickIdSource, Conversion, ConversionEffect, ConversionStatus, Recurrence, construct_event,
+                         format_amount, parse_conversion)
 from .errors import ClickIdError, Error, EventError, SignatureVerificationError, Status
 from .links import HtmlRewriter, rewrite_html, rewrite_url
 from .middleware import ClickrefASGIMiddleware, ClickrefWSGIMiddleware
@@ -46,6 +46,7 @@ __all__ = [
     "ClickrefWSGIMiddleware",
     "ClickIdSource",
     "Conversion",
+    "ConversionEffect",
     "ConversionStatus",
     "DEFAULT_COOKIE_MAX_AGE",
     "DEFAULT_TOLERANCE",
@@ -53,6 +54,7 @@ __all__ = [
     "EventError",
     "HtmlRewriter",
     "MAX_CLICK_ID_LEN",
+    "Recurrence",
     "SignatureVerificationError",
     "Status",
     "Verifier",

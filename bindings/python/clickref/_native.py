@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 #: The ABI this package was written against (CLICKREF_ABI_VERSION).
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 _chars = ctypes.POINTER(ctypes.c_char)  # const char* / char*: bytes, arrays and None convert without copying
 _status = ctypes.c_int32
@@ -33,7 +33,7 @@ class Str(ctypes.Structure):
     _fields_ = [("data", _chars), ("len", ctypes.c_size_t)]
 
 
-CONVERSION_STRING_FIELDS = (
+_CONVERSION_STRINGS_ABI1 = (
     "event_id",
     "event_type",
     "object_id",
@@ -45,18 +45,35 @@ CONVERSION_STRING_FIELDS = (
     "currency",
     "dedupe_key",
 )
+_CONVERSION_STRINGS_ABI2 = (  # appended after click_id_valid
+    "customer",
+    "subscription",
+    "invoice",
+    "charge",
+    "account",
+    "billing_reason",
+    "promotion_code",
+    "coupon",
+    "refund_id",
+)
+#: Every clickref_str field of clickref_conversion.
+CONVERSION_STRING_FIELDS = _CONVERSION_STRINGS_ABI1 + _CONVERSION_STRINGS_ABI2
 
 
 class ConversionRecord(ctypes.Structure):
     """clickref_conversion"""
 
-    _fields_ = [(name, Str) for name in CONVERSION_STRING_FIELDS] + [
+    _fields_ = [(name, Str) for name in _CONVERSION_STRINGS_ABI1] + [
         ("amount", ctypes.c_int64),
         ("created", ctypes.c_int64),
         ("status", ctypes.c_int32),
         ("livemode", ctypes.c_int32),
         ("click_id_source", ctypes.c_int32),
         ("click_id_valid", ctypes.c_int32),
+    ] + [(name, Str) for name in _CONVERSION_STRINGS_ABI2] + [
+        ("amount_refunded", ctypes.c_int64),
+        ("effect", ctypes.c_int32),
+        ("recurrence", ctypes.c_int32),
     ]
 
 

@@ -32,36 +32,72 @@ class ClickIdSource(enum.IntEnum):
     METADATA = 2  # metadata["click_id"]
 
 
+class ConversionEffect(enum.IntEnum):
+    """CLICKREF_EFFECT_*: what the event tells about its purchase."""
+
+    PAYMENT = 0  # the payment and its state: amount is what was paid
+    REFUND = 1  # money returned: amount_refunded
+    DISPUTE = 2  # a chargeback opened or closed
+
+
+class Recurrence(enum.IntEnum):
+    """CLICKREF_RECURRENCE_*: which payment of what. UNKNOWN when the event
+    cannot tell: a charge never says, an invoice payment names only its invoice."""
+
+    UNKNOWN = 0
+    ONE_TIME = 1  # payment-mode session; invoice outside a subscription
+    FIRST = 2  # subscription-mode session; billing_reason subscription_create
+    RENEWAL = 3  # every later invoice of a subscription
+
+
 @dataclasses.dataclass(frozen=True)
 class Conversion:
     """The one record an affiliate dashboard needs from a Stripe event.
 
     The Optional strings are None when the event does not carry them (never
     empty). Events of the same purchase share a ``dedupe_key``: upsert one row
-    per key.
+    per key. The fields from ``customer`` on were added by ABI 2; they default
+    to what an event that does not carry them yields.
     """
 
     event_id: str
     event_type: str
     object_id: str
     click_id: Optional[str]
-    order_id: str  # payment_intent when there is one, else object_id
+    order_id: str  # the purchase id, the same in every event that knows it (see clickref.h)
     payment_intent: Optional[str]
     payment_link: Optional[str]
     customer_email: Optional[str]
     currency: str  # upper-case ISO 4217
-    dedupe_key: str  # payment_intent, else invoice, else object_id
+    dedupe_key: str  # order_id; "<account>/<order_id>" for a Connect event
     amount: int  # minor units, as Stripe sends them
     created: int  # event.created, Unix seconds
     status: ConversionStatus
     livemode: bool
     click_id_source: ClickIdSource
     click_id_valid: bool  # the click id matches Stripe's [A-Za-z0-9_-]{1,200}
+    customer: Optional[str] = None
+    subscription: Optional[str] = None
+    invoice: Optional[str] = None
+    charge: Optional[str] = None
+    account: Optional[str] = None  # the connected account of a Connect event
+    billing_reason: Optional[str] = None  # an invoice's, as Stripe sends it
+    promotion_code: Optional[str] = None  # "promo_..." the buyer redeemed
+    coupon: Optional[str] = None
+    refund_id: Optional[str] = None  # "re_..." of a refund.* or charge.refund.* event
+    amount_refunded: int = 0  # charge.refunded: the charge's total refunded; a refund event: that refund
+    effect: ConversionEffect = ConversionEffect.PAYMENT
+    recurrence: Recurrence = Recurrence.UNKNOWN
 
     @property
     def amount_decimal(self) -> str:
         """The amount in major units with the currency's exponent, e.g. "19.99"."""
         return format_amount(self.amount, self.currency)
+
+    @property
+    def amount_refunded_decimal(self) -> str:
+        """amount_refunded in major units with the currency's exponent."""
+        return format_amount(self.amount_refunded, self.currency)
 
     def to_json(self) -> str:
         """The conversion as one JSON object, exactly as the C library writes it."""
@@ -69,7 +105,7 @@ class Conversion:
         return decode(call_with_output(lib.clickref_conversion_to_json, ctypes.byref(record), capacity=1024))
 
     def to_dict(self) -> Dict[str, Any]:
-        """The fields of :meth:`to_json` as a dict (amount_decimal included)."""
+        """The fields of :meth:`to_json` as a dict (amount_decimal and amount_refunded_decimal included)."""
         return json.loads(self.to_json())
 
     def postback_url(self, base: str, **params: Union[str, int]) -> str:
@@ -89,7 +125,8 @@ class Conversion:
         """The C record of this conversion, and the bytes it points into (keep them alive while it is used)."""
         record = ConversionRecord(amount=self.amount, created=self.created, status=self.status,
                                   livemode=int(self.livemode), click_id_source=self.click_id_source,
-                                  click_id_valid=int(self.click_id_valid))
+                                  click_id_valid=int(self.click_id_valid), amount_refunded=self.amount_refunded,
+                                  effect=self.effect, recurrence=self.recurrence)
         keepalive = []
         for name in CONVERSION_STRING_FIELDS:
             value = getattr(self, name)
@@ -107,7 +144,8 @@ class Conversion:
         return cls(**{name: text(getattr(record, name)) for name in CONVERSION_STRING_FIELDS},
                    amount=record.amount, created=record.created, status=ConversionStatus(record.status),
                    livemode=bool(record.livemode), click_id_source=ClickIdSource(record.click_id_source),
-                   click_id_valid=bool(record.click_id_valid))
+                   click_id_valid=bool(record.click_id_valid), amount_refunded=record.amount_refunded,
+                   effect=ConversionEffect(record.effect), recurrence=Recurrence(record.recurrence))
 
 
 def parse_conversion(payload: Union[BytesLike, str]) -> Conversion:

@@ -10,8 +10,24 @@ import json
 import pytest
 
 import clickref
-from clickref import ClickIdSource, ConversionStatus, EventError, Status
+from clickref import ClickIdSource, ConversionEffect, ConversionStatus, EventError, Recurrence, Status
 from clickref._native import lib
+
+
+def stripe_event(event_type, obj, **envelope):
+    event = {
+        "id": "evt_1Nconv",
+        "object": "event",
+        "api_version": "2024-06-20",
+        "created": 1732627200,
+        "data": {"object": obj},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event_type,
+    }
+    event.update(envelope)
+    return event
 
 
 def checkout_session_completed(**session):
@@ -32,17 +48,7 @@ def checkout_session_completed(**session):
         "status": "complete",
     }
     obj.update(session)
-    return {
-        "id": "evt_1Nconv",
-        "object": "event",
-        "api_version": "2024-06-20",
-        "created": 1732627200,
-        "data": {"object": obj},
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": "checkout.session.completed",
-    }
+    return stripe_event("checkout.session.completed", obj)
 
 
 def payload_of(event) -> bytes:
@@ -54,7 +60,8 @@ EXPECTED = clickref.Conversion(
     order_id="pi_3Nabc", payment_intent="pi_3Nabc", payment_link="plink_1Nxyz",
     customer_email="jenny.rosen@example.com", currency="USD", dedupe_key="pi_3Nabc", amount=4900,
     created=1732627200, status=ConversionStatus.APPROVED, livemode=False,
-    click_id_source=ClickIdSource.CLIENT_REFERENCE_ID, click_id_valid=True)
+    click_id_source=ClickIdSource.CLIENT_REFERENCE_ID, click_id_valid=True, effect=ConversionEffect.PAYMENT,
+    recurrence=Recurrence.ONE_TIME)
 
 
 def test_checkout_session_completed():
@@ -116,11 +123,22 @@ def test_to_json_and_to_dict():
         "created": 1732627200, "status": "approved", "click_id": "aff_42", "click_id_source": "client_reference_id",
         "click_id_valid": True, "order_id": "pi_3Nabc", "object_id": "cs_test_a1B2c3", "payment_intent": "pi_3Nabc",
         "payment_link": "plink_1Nxyz", "customer_email": "jenny.rosen@example.com", "amount": 4900,
-        "amount_decimal": "49.00", "currency": "USD", "dedupe_key": "pi_3Nabc",
+        "amount_decimal": "49.00", "currency": "USD", "dedupe_key": "pi_3Nabc", "effect": "payment",
+        "recurrence": "one_time", "customer": None, "subscription": None, "invoice": None, "charge": None,
+        "account": None, "billing_reason": None, "promotion_code": None, "coupon": None, "refund_id": None,
+        "amount_refunded": 0, "amount_refunded_decimal": "0.00",
     }
     assert json.loads(EXPECTED.to_json()) == expected
     assert EXPECTED.to_dict() == expected
     assert list(EXPECTED.to_dict()) == list(expected)  # the documented key order
+
+
+def test_new_fields_default_to_what_an_event_without_them_yields():
+    conversion = clickref.Conversion(**{f.name: getattr(EXPECTED, f.name) for f in dataclasses.fields(EXPECTED)
+                                        if f.name not in ("effect", "recurrence")})
+    assert conversion.effect is ConversionEffect.PAYMENT and conversion.recurrence is Recurrence.UNKNOWN
+    assert conversion.customer is None and conversion.refund_id is None and conversion.amount_refunded == 0
+    assert conversion.to_dict()["effect"] == "payment" and conversion.to_dict()["recurrence"] == "unknown"
 
 
 def test_to_json_of_absent_fields_is_null():
@@ -185,3 +203,121 @@ def test_construct_event_reports_a_signed_non_event():
     with pytest.raises(EventError) as raised:
         clickref.construct_event(payload, header, "whsec_c", now=100)
     assert raised.value.code == Status.E_NOT_AN_EVENT
+
+
+# A subscription's renewal (API version 2024-06-20: the invoice still names its
+# subscription, payment_intent and charge; the click id is in the metadata the
+# subscription had when the invoice was made).
+RENEWAL = {
+    "id": "in_1QRenew", "object": "invoice", "amount_due": 2900, "amount_paid": 2900, "currency": "eur",
+    "status": "paid", "billing_reason": "subscription_cycle", "customer": "cus_R1aBc",
+    "customer_email": "jenny.rosen@example.com", "subscription": "sub_1QSub", "payment_intent": "pi_3Renew",
+    "charge": "ch_3Renew", "metadata": {},
+    "discount": {"id": "di_1", "object": "discount", "coupon": {"id": "SPRING25", "object": "coupon"},
+                 "promotion_code": "promo_1Spring"},
+    "subscription_details": {"metadata": {"click_id": "aff_42"}},
+}
+
+
+def test_invoice_paid_renewal():
+    conversion = clickref.parse_conversion(payload_of(stripe_event("invoice.paid", RENEWAL)))
+    assert conversion == clickref.Conversion(
+        event_id="evt_1Nconv", event_type="invoice.paid", object_id="in_1QRenew", click_id="aff_42",
+        order_id="in_1QRenew", payment_intent="pi_3Renew", payment_link=None,
+        customer_email="jenny.rosen@example.com", currency="EUR", dedupe_key="in_1QRenew", amount=2900,
+        created=1732627200, status=ConversionStatus.APPROVED, livemode=False, click_id_source=ClickIdSource.METADATA,
+        click_id_valid=True, customer="cus_R1aBc", subscription="sub_1QSub", invoice="in_1QRenew",
+        charge="ch_3Renew", account=None, billing_reason="subscription_cycle", promotion_code="promo_1Spring",
+        coupon="SPRING25", refund_id=None, amount_refunded=0, effect=ConversionEffect.PAYMENT,
+        recurrence=Recurrence.RENEWAL)
+
+
+@pytest.mark.parametrize("invoice, recurrence", [
+    ({"billing_reason": "subscription_create"}, Recurrence.FIRST),
+    ({"billing_reason": "subscription_update"}, Recurrence.RENEWAL),
+    ({"billing_reason": "manual", "subscription": None, "subscription_details": None}, Recurrence.ONE_TIME),
+])
+def test_invoice_recurrence(invoice, recurrence):
+    event = stripe_event("invoice.payment_succeeded", dict(RENEWAL, **invoice))
+    assert clickref.parse_conversion(payload_of(event)).recurrence is recurrence
+
+
+REFUND = {
+    "id": "re_3Nabc", "object": "refund", "amount": 1500, "charge": "ch_3Nabc", "currency": "usd",
+    "payment_intent": "pi_3Nabc", "reason": "requested_by_customer", "status": "succeeded",
+}
+
+
+def test_refund_created():
+    conversion = clickref.parse_conversion(payload_of(stripe_event("refund.created", REFUND)))
+    assert conversion == clickref.Conversion(
+        event_id="evt_1Nconv", event_type="refund.created", object_id="re_3Nabc", click_id=None, order_id="pi_3Nabc",
+        payment_intent="pi_3Nabc", payment_link=None, customer_email=None, currency="USD", dedupe_key="pi_3Nabc",
+        amount=1500, created=1732627200, status=ConversionStatus.APPROVED, livemode=False,
+        click_id_source=ClickIdSource.NONE, click_id_valid=False, charge="ch_3Nabc", refund_id="re_3Nabc",
+        amount_refunded=1500, effect=ConversionEffect.REFUND, recurrence=Recurrence.UNKNOWN)
+    assert conversion.amount_refunded_decimal == "15.00"
+
+
+@pytest.mark.parametrize("status, refunded", [("pending", 1500), ("failed", 0), ("canceled", 0)])
+def test_refund_updated_that_failed_returns_nothing(status, refunded):
+    event = stripe_event("refund.updated", dict(REFUND, status=status))
+    conversion = clickref.parse_conversion(payload_of(event))
+    assert (conversion.effect, conversion.amount, conversion.amount_refunded) == (ConversionEffect.REFUND, 1500,
+                                                                                  refunded)
+
+
+CHARGE = {
+    "id": "ch_3Nabc", "object": "charge", "amount": 4900, "amount_captured": 4900, "amount_refunded": 1500,
+    "billing_details": {"email": "jenny.rosen@example.com"}, "currency": "usd", "customer": "cus_R1aBc",
+    "metadata": {"click_id": "aff_42"}, "paid": True, "payment_intent": "pi_3Nabc", "refunded": False,
+    "status": "succeeded",
+}
+
+
+@pytest.mark.parametrize("refunded, status", [(1500, ConversionStatus.APPROVED), (4900, ConversionStatus.REVERSED)])
+def test_connect_charge_refunded(refunded, status):
+    event = stripe_event("charge.refunded", dict(CHARGE, amount_refunded=refunded, refunded=refunded == 4900),
+                         account="acct_1Conn")
+    conversion = clickref.parse_conversion(payload_of(event))
+    assert conversion == clickref.Conversion(
+        event_id="evt_1Nconv", event_type="charge.refunded", object_id="ch_3Nabc", click_id="aff_42",
+        order_id="pi_3Nabc", payment_intent="pi_3Nabc", payment_link=None, customer_email="jenny.rosen@example.com",
+        currency="USD", dedupe_key="acct_1Conn/pi_3Nabc", amount=4900, created=1732627200, status=status,
+        livemode=False, click_id_source=ClickIdSource.METADATA, click_id_valid=True, customer="cus_R1aBc",
+        charge="ch_3Nabc", account="acct_1Conn", amount_refunded=refunded, effect=ConversionEffect.REFUND,
+        recurrence=Recurrence.UNKNOWN)
+
+
+@pytest.mark.parametrize("event_type, dispute_status, status", [
+    ("charge.dispute.created", "needs_response", ConversionStatus.REVERSED),
+    ("charge.dispute.closed", "lost", ConversionStatus.REVERSED),
+    ("charge.dispute.closed", "won", ConversionStatus.APPROVED),
+    ("charge.dispute.closed", "warning_closed", ConversionStatus.APPROVED),
+])
+def test_disputes(event_type, dispute_status, status):
+    dispute = {"id": "dp_1Nabc", "object": "dispute", "amount": 4900, "charge": "ch_3Nabc", "currency": "usd",
+               "payment_intent": None, "reason": "fraudulent", "status": dispute_status}
+    conversion = clickref.parse_conversion(payload_of(stripe_event(event_type, dispute)))
+    assert (conversion.effect, conversion.status, conversion.amount) == (ConversionEffect.DISPUTE, status, 4900)
+    assert conversion.order_id == conversion.dedupe_key == conversion.charge == "ch_3Nabc"
+
+
+def test_to_json_round_trip_of_the_new_fields():
+    event = stripe_event("refund.created", dict(REFUND, amount=1234, currency="kwd"), account="acct_1Conn")
+    conversion = clickref.parse_conversion(payload_of(event))
+    members = list(conversion.to_dict().items())
+    assert members[members.index(("dedupe_key", "acct_1Conn/pi_3Nabc")):] == [  # after dedupe_key, in this order
+        ("dedupe_key", "acct_1Conn/pi_3Nabc"), ("effect", "refund"), ("recurrence", "unknown"), ("customer", None),
+        ("subscription", None), ("invoice", None), ("charge", "ch_3Nabc"), ("account", "acct_1Conn"),
+        ("billing_reason", None), ("promotion_code", None), ("coupon", None), ("refund_id", "re_3Nabc"),
+        ("amount_refunded", 1234), ("amount_refunded_decimal", "1.234")]
+    renewal = clickref.parse_conversion(payload_of(stripe_event("invoice.paid", RENEWAL)))
+    assert {key: renewal.to_dict()[key] for key in ("effect", "recurrence", "subscription", "billing_reason",
+                                                      "promotion_code", "coupon", "customer")} == {
+        "effect": "payment", "recurrence": "renewal", "subscription": "sub_1QSub",
+        "billing_reason": "subscription_cycle", "promotion_code": "promo_1Spring", "coupon": "SPRING25",
+        "customer": "cus_R1aBc"}
+    for original in (conversion, renewal):  # every field goes through the C record and back unchanged
+        record, _keepalive = original._record()
+        assert clickref.Conversion._from_record(record) == original

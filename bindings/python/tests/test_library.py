@@ -46,8 +46,28 @@ def test_status_enum_matches_the_header():
     assert {f"CLICKREF_{s.name}": s.value for s in clickref.Status} == in_header
 
 
+@pytest.mark.parametrize("prefix, enum", [
+    ("CONVERSION", clickref.ConversionStatus), ("CLICK_ID", clickref.ClickIdSource),
+    ("EFFECT", clickref.ConversionEffect), ("RECURRENCE", clickref.Recurrence),
+])
+def test_conversion_enums_match_the_header(prefix, enum):
+    text = HEADER.read_text()
+    in_header = {m.group(1): int(m.group(2)) for m in re.finditer(rf"\bCLICKREF_{prefix}_(\w+) = (\d+)", text)}
+    assert {member.name: member.value for member in enum} == in_header
+
+
+def test_conversion_record_matches_the_header():
+    """The fields of clickref_conversion, in order, with the ctypes type of each C type."""
+    body = re.search(r"typedef struct clickref_conversion \{(.*?)\} clickref_conversion;", HEADER.read_text(), re.S)
+    ctypes_of = {"clickref_str": _native.Str, "int64_t": ctypes.c_int64, "int32_t": ctypes.c_int32}
+    fields = []
+    for c_type, names in re.findall(r"(\w+) ([^;]*);", re.sub(r"/\*.*?\*/", "", body.group(1), flags=re.S)):
+        fields += [(name.strip(), ctypes_of[c_type]) for name in names.split(",")]
+    assert _native.ConversionRecord._fields_ == fields
+
+
 def test_abi_version():
-    assert _native.lib.clickref_abi_version() == clickref.ABI_VERSION == 1
+    assert _native.lib.clickref_abi_version() == clickref.ABI_VERSION == 2
 
 
 def test_library_version_matches_the_header():
@@ -68,14 +88,14 @@ def test_status_names_and_messages():
 def test_a_different_abi_is_refused_with_a_clear_message():
     class FakeFunction:
         def __call__(self):
-            return 2
+            return 1
 
     class FakeLibrary:
-        _name = "/opt/old/libclickref.so.2"
+        _name = "/opt/old/libclickref.so.1"
         clickref_abi_version = FakeFunction()
 
-    with pytest.raises(ImportError, match=r"/opt/old/libclickref.so.2 has ABI version 2, but this package needs "
-                                          r"ABI version 1"):
+    with pytest.raises(ImportError, match=r"/opt/old/libclickref.so.1 has ABI version 1, but this package needs "
+                                          r"ABI version 2"):
         _native._declare(FakeLibrary())
 
 
