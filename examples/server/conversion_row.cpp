@@ -71,10 +71,18 @@ conversion_row row_from_event(const clickref_conversion& c) {
   }
   row.order_id = optional_text(c.order_id);
   row.currency = optional_text(c.currency);
-  if (c.status == CLICKREF_CONVERSION_REVERSED) {
-    row.reversed_amount = c.amount;
-  } else {
-    row.amount = c.amount;
+  switch (c.effect) {
+    case CLICKREF_EFFECT_REFUND:
+      // charge.refunded carries the charge's total refunded and its amount; a
+      // refund event only that refund, which is not the sale's amount.
+      row.reversed_amount = c.amount_refunded;
+      if (c.refund_id.len == 0) row.amount = c.amount;
+      break;
+    case CLICKREF_EFFECT_DISPUTE:
+      if (c.status == CLICKREF_CONVERSION_REVERSED) row.reversed_amount = c.amount;
+      break;
+    default:
+      row.amount = c.amount;
   }
   row.customer_email = optional_text(c.customer_email);
   row.payment_link = optional_text(c.payment_link);

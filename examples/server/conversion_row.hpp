@@ -34,7 +34,9 @@ struct conversion_row {
 };
 
 // The row one event contributes on its own. Refunds and disputes report the
-// reversed amount, not the sale amount.
+// reversed amount: a charge's total refunded, one refund's amount, or a lost
+// (or open) dispute's amount. Refund events merge by maximum, so several
+// refunds of one charge add up only through charge.refunded's running total.
 conversion_row row_from_event(const clickref_conversion& c);
 
 // The row after `incoming` joins `stored`. The result does not depend on the

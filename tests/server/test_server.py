@@ -300,6 +300,36 @@ def test_refund_after_approval(server):
     assert (row["status"], row["amount"], row["reversed_amount"], row["click_id"]) == ("reversed", 4999, 4999, "aff_r")
 
 
+def test_a_partial_refund_keeps_the_sale_and_reports_the_amount(server):
+    session, charge = se.paid_purchase("part", "aff_p")
+    server.deliver(se.body(session))
+    server.deliver(se.body(charge))
+    partial = se.event("charge.refunded", se.charge("part", refunded=1500), "evt_part_1", se.CREATED + 600)
+    assert server.deliver(se.body(partial)).json()["outcome"] == "recorded"
+    row = server.conversion("pi_part")
+    assert (row["status"], row["amount"], row["reversed_amount"]) == ("approved", 4999, 1500)
+    rest = se.event("charge.refunded", se.charge("part", refunded=4999), "evt_part_2", se.CREATED + 700)
+    assert server.deliver(se.body(rest)).json()["outcome"] == "recorded"
+    row = server.conversion("pi_part")
+    assert (row["status"], row["amount"], row["reversed_amount"]) == ("reversed", 4999, 4999)
+
+
+def test_a_subscription_bought_through_a_payment_link_is_one_attributed_sale(server):
+    """The seed's two events of a subscription purchase (API 2024-06-20): the
+    session names the invoice but no payment intent, the charge names both."""
+    session = se.checkout_session("sub", "aff_sub")
+    session.update(mode="subscription", payment_intent=None, invoice="in_sub", subscription="sub_sub",
+                   customer="cus_sub")
+    charge = se.charge("sub")
+    charge.update(invoice="in_sub", customer="cus_sub")
+    for ev in (se.event("charge.succeeded", charge, "evt_sub_charge"),
+               se.event("checkout.session.completed", session, "evt_sub_session")):
+        assert server.deliver(se.body(ev)).json()["outcome"] == "recorded"
+    rows = server.conversions()
+    assert [(r["dedupe_key"], r["status"], r["amount"], r["click_id"], r["events"]) for r in rows] == [
+        ("in_sub", "approved", 4999, "aff_sub", 2)]
+
+
 def test_a_dispute_reverses_the_sale(server):
     session, _ = se.paid_purchase("disp", "aff_d")
     server.deliver(se.body(session))
