@@ -53,6 +53,8 @@ const std::string kDispute =
     R"({"id":"du_1","object":"dispute","amount":4900,"currency":"usd","charge":"ch_1",)"
     R"("payment_intent":"pi_1","status":"won"})";
 
+// A conversion with the event it borrows from: keep the pair, not `.c`
+// alone, beyond one full-expression.
 struct converted_event {
   event ev;
   conversion c;
@@ -95,7 +97,9 @@ TEST_CASE("an invoice before basil: top-level subscription, payment ids and lega
   CHECK(in->metadata.empty());
   CHECK(in->subscription_metadata.find("click_id") == "clk_sub");
 
-  const conversion c = converted(envelope("invoice.paid", kInvoicePreBasil)).c;
+  const converted_event c_event = converted(envelope("invoice.paid", kInvoicePreBasil));
+
+  const conversion& c = c_event.c;
   CHECK(c.order_id == "in_pre");
   CHECK(c.dedupe_key == "in_pre");
   CHECK(c.invoice == "in_pre");
@@ -140,8 +144,9 @@ TEST_CASE("an invoice from basil on: parent.subscription_details and source.coup
     CHECK(c.amount == 2900);
   }
   // The invoice's own metadata wins over the subscription's snapshot.
-  const conversion own = converted(envelope("invoice.paid", edited(kInvoiceBasil, R"("note":"x")",
-                                                                    R"("click_id":"clk_own")"))).c;
+  const converted_event own_event = converted(envelope("invoice.paid", edited(kInvoiceBasil, R"("note":"x")",
+                                                                    R"("click_id":"clk_own")")));
+  const conversion& own = own_event.c;
   CHECK(own.click_id == "clk_own");
   // An invoice outside any subscription is a one-time purchase.
   const std::string one_off = edited(edited(kInvoicePreBasil, R"("subscription":"sub_1",)", ""),
@@ -170,7 +175,8 @@ TEST_CASE("an invoice payment links its invoice to the payment intent", "[event]
 TEST_CASE("refunds: one refund's amount, zero once it failed, the charge's running total", "[event][billing]") {
   for (const char* type : {"refund.created", "refund.updated", "charge.refund.updated"}) {
     CAPTURE(type);
-    const conversion c = converted(envelope(type, kRefund)).c;
+    const converted_event c_event = converted(envelope(type, kRefund));
+    const conversion& c = c_event.c;
     CHECK(c.effect == conversion_effect::refund);
     CHECK(c.status == conversion_status::approved);
     CHECK(c.refund_id == "re_1");
@@ -191,19 +197,20 @@ TEST_CASE("refunds: one refund's amount, zero once it failed, the charge's runni
   const std::string charge =
       R"({"id":"ch_pre","object":"charge","amount":4900,"amount_captured":4900,"amount_refunded":1500,)"
       R"("currency":"usd","payment_intent":"pi_pre","invoice":"in_pre","metadata":{}})";
-  const conversion partial = converted(envelope("charge.refunded", charge)).c;
+  const converted_event partial_event = converted(envelope("charge.refunded", charge));
+  const conversion& partial = partial_event.c;
   CHECK(partial.status == conversion_status::approved);
   CHECK(partial.amount == 4900);
   CHECK(partial.amount_refunded == 1500);
   CHECK(partial.refund_id == std::nullopt);
   CHECK(partial.order_id == "in_pre");  // an invoice's charge is keyed by its invoice
-  const conversion full =
-      converted(envelope("charge.refunded", edited(charge, R"("amount_refunded":1500)", R"("amount_refunded":4900)"))).c;
-  CHECK(full.status == conversion_status::reversed);
+  const std::string refunded = edited(charge, R"("amount_refunded":1500)", R"("amount_refunded":4900)");
+  CHECK(converted(envelope("charge.refunded", refunded)).c.status == conversion_status::reversed);
 }
 
 TEST_CASE("a dispute closes lost or won", "[event][billing]") {
-  const conversion won = converted(envelope("charge.dispute.closed", kDispute)).c;
+  const converted_event won_event = converted(envelope("charge.dispute.closed", kDispute));
+  const conversion& won = won_event.c;
   CHECK(won.effect == conversion_effect::dispute);
   CHECK(won.status == conversion_status::approved);
   CHECK(won.amount == 4900);
@@ -223,7 +230,8 @@ TEST_CASE("a dispute closes lost or won", "[event][billing]") {
 }
 
 TEST_CASE("a connected account's purchase keys name the account", "[event][billing]") {
-  const conversion c = converted(envelope("invoice.paid", kInvoicePreBasil, R"("account":"acct_9",)")).c;
+  const converted_event c_event = converted(envelope("invoice.paid", kInvoicePreBasil, R"("account":"acct_9",)"));
+  const conversion& c = c_event.c;
   CHECK(c.account == "acct_9");
   CHECK(c.order_id == "in_pre");
   CHECK(c.dedupe_key == "acct_9/in_pre");
