@@ -123,10 +123,10 @@ def test_a_library_that_is_not_clickref_is_refused():
 
 def test_a_library_shipped_next_to_the_package_is_found(tmp_path):
     shutil.copytree(PACKAGE_DIR, tmp_path / "clickref", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(os.environ["CLICKREF_LIBRARY"], tmp_path / "clickref" / "libclickref.so.1")
+    shutil.copy(os.environ["CLICKREF_LIBRARY"], tmp_path / "clickref" / "libclickref.so.2")
     run = import_in_subprocess(None, tmp_path)
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == str(tmp_path / "clickref" / "libclickref.so.1")
+    assert run.stdout.strip() == str(tmp_path / "clickref" / "libclickref.so.2")
 
 
 def test_pip_installs_the_package_offline_with_the_library_inside(tmp_path):
@@ -134,11 +134,11 @@ def test_pip_installs_the_package_offline_with_the_library_inside(tmp_path):
         pytest.skip("needs pip and setuptools (python3-pip)")              # setuptools here upsets distutils
     source = tmp_path / "source"  # a copy: building in place would leave build/ and *.egg-info in the checkout
     shutil.copytree(PACKAGE_DIR.parent, source, ignore=shutil.ignore_patterns("__pycache__", "tests"))
-    shutil.copy(os.environ["CLICKREF_LIBRARY"], source / "clickref" / "libclickref.so.1")
+    shutil.copy(os.environ["CLICKREF_LIBRARY"], source / "clickref" / "libclickref.so.2")
     pip = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-build-isolation", "--no-index",
                           "--no-deps", "--target", str(tmp_path / "site"), str(source)],
                          env=dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1"), capture_output=True, text=True)
     assert pip.returncode == 0, pip.stderr
     run = import_in_subprocess(None, tmp_path / "site")
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == str(tmp_path / "site" / "clickref" / "libclickref.so.1")
+    assert run.stdout.strip() == str(tmp_path / "site" / "clickref" / "libclickref.so.2")
