@@ -61,6 +61,12 @@ std::string set_postback_param(config& c, const std::string& value) {
   return "";
 }
 
+std::string set_promotion_click(config& c, const std::string& value) {
+  if (std::string error = promotion_click_error(value); !error.empty()) return error;
+  c.promotion_clicks.push_back(value);
+  return "";
+}
+
 std::string add_secret(config& c, const std::string& value) {
   if (value.empty()) return "holds an empty secret";
   c.secrets.push_back(value);
@@ -82,6 +88,10 @@ const std::vector<option>& options() {
        "forward approved attributed conversions as Tracknow postbacks to this URL", set_postback_base},
       {"postback-param", "CLICKREF_POSTBACK_PARAMS", true,
        "KEY=VALUE added to every postback, e.g. campaign_id=7 (repeatable)", set_postback_param},
+      {"promotion-click", "CLICKREF_PROMOTION_CLICKS", true,
+       "CODE=CLICK_ID: credit purchases without a click id that redeemed promotion code or coupon CODE "
+       "(repeatable)",
+       set_promotion_click},
       {"workers", "CLICKREF_WORKERS", false, "request worker threads, each serving one connection at a time (default 64)",
        [](config& c, const std::string& v) { return parse_number(v, 1, 1024, c.workers); }},
       {"db-connections", "CLICKREF_DB_CONNECTIONS", false,
@@ -153,6 +163,16 @@ std::string postback_param_error(const std::string& value) {
   return "";
 }
 
+std::string promotion_click_error(const std::string& value) {
+  const size_t eq = value.find('=');
+  if (eq == 0 || eq == std::string::npos) return "expects CODE=CLICK_ID";
+  const std::string click = value.substr(eq + 1);
+  if (!clickref_click_id_valid(click.data(), click.size())) {
+    return "expects CODE=CLICK_ID with a click id Stripe keeps ([A-Za-z0-9_-]{1,200})";
+  }
+  return "";
+}
+
 config_result parse_config(int argc, const char* const* argv,
                            const std::function<const char*(const char*)>& getenv) {
   config_result result;
@@ -215,8 +235,9 @@ config_result parse_config(int argc, const char* const* argv,
       result.error = std::string(kSecretVariable) + " is set but --tenants gives each tenant its secrets";
       return result;
     }
-    if (!c.postback_base.empty() || !c.postback_params.empty()) {
-      result.error = "--postback-base and --postback-param are set per tenant in the --tenants file";
+    if (!c.postback_base.empty() || !c.postback_params.empty() || !c.promotion_clicks.empty()) {
+      result.error =
+          "--postback-base, --postback-param and --promotion-click are set per tenant in the --tenants file";
       return result;
     }
     result.cfg = std::move(c);

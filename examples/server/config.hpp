@@ -20,6 +20,9 @@ struct config {
   std::vector<std::string> payment_hosts;    // custom payment-link domains besides buy.stripe.com
   std::string postback_base;                 // empty: no forwarding
   std::vector<std::string> postback_params;  // "key=value", appended to every postback as given
+  // "CODE=CLICK_ID": a purchase without a click id of its own that redeemed
+  // promotion code (promo_…) or coupon CODE is credited to CLICK_ID.
+  std::vector<std::string> promotion_clicks;
   // Threads serving connections: one connection at a time each, so as many
   // as the connections expected at once (a load balancer's pool, Stripe's
   // concurrent deliveries); more wait their turn.
@@ -52,6 +55,7 @@ config_result parse_config(int argc, const char* const* argv,
 std::string payment_host_error(const std::string& value);
 std::string postback_base_error(const std::string& value);
 std::string postback_param_error(const std::string& value);
+std::string promotion_click_error(const std::string& value);
 
 // The --help text.
 std::string usage();

@@ -44,16 +44,23 @@ std::optional<int64_t> larger(const std::optional<int64_t>& a, const std::option
   return std::max(*a, *b);
 }
 
+// How directly a click id came with the purchase: the Checkout Session's
+// client_reference_id, then metadata, then a configured promotion code.
+int source_rank(const std::optional<std::string>& source) {
+  if (source == std::string("client_reference_id")) return 2;
+  if (source == std::string("metadata")) return 1;
+  return 0;
+}
+
 // Which click id a row keeps: one Stripe would keep over one it would drop,
-// the Checkout Session's client_reference_id over a metadata value, and the
-// smaller of two equals so that arrival order never decides.
+// the more direct source, and the smaller of two equals so that arrival
+// order never decides.
 bool better_click_id(const conversion_row& a, const conversion_row& b) {
   if (!a.click_id) return false;
   if (!b.click_id) return true;
   if (a.click_id_valid != b.click_id_valid) return a.click_id_valid;
-  const bool a_session = a.click_id_source == std::string("client_reference_id");
-  const bool b_session = b.click_id_source == std::string("client_reference_id");
-  if (a_session != b_session) return a_session;
+  if (source_rank(a.click_id_source) != source_rank(b.click_id_source))
+    return source_rank(a.click_id_source) > source_rank(b.click_id_source);
   return *a.click_id < *b.click_id;
 }
 

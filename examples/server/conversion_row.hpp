@@ -17,7 +17,7 @@ struct conversion_row {
   int32_t status = CLICKREF_CONVERSION_PENDING;  // CLICKREF_CONVERSION_*
   std::optional<std::string> click_id;
   bool click_id_valid = false;
-  std::optional<std::string> click_id_source;  // "client_reference_id" or "metadata"
+  std::optional<std::string> click_id_source;  // "client_reference_id", "metadata" or "promotion_code"
   std::optional<std::string> order_id;
   std::optional<int64_t> amount;  // minor units, as the sale events reported it
   std::optional<std::string> currency;

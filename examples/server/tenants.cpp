@@ -24,7 +24,19 @@ struct tenant_settings {
   std::vector<std::string> payment_hosts;
   std::string postback_base;
   std::vector<std::string> postback_params;
+  std::vector<std::string> promotion_clicks;  // "CODE=CLICK_ID"
 };
+
+// "CODE=CLICK_ID" entries (checked by promotion_click_error) as a map; a
+// code given twice keeps its first click id.
+promotion_clicks promotion_click_map(const std::vector<std::string>& entries) {
+  promotion_clicks map;
+  for (const std::string& entry : entries) {
+    const size_t eq = entry.find('=');
+    map.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return map;
+}
 
 // Builds a tenant, or returns why not (never quoting a secret).
 std::unique_ptr<const tenant> build_tenant(const tenant_settings& s, const tenant_context& ctx,
@@ -47,7 +59,8 @@ std::unique_ptr<const tenant> build_tenant(const tenant_settings& s, const tenan
   }
   return std::unique_ptr<const tenant>(new tenant{
       s.name, s.hosts, s.secrets.size(), site(s.payment_hosts),
-      webhook_receiver(std::move(*verifier), ctx.db, std::move(forward), ctx.postback_queued, s.name)});
+      webhook_receiver(std::move(*verifier), ctx.db, std::move(forward), ctx.postback_queued, s.name,
+                       promotion_click_map(s.promotion_clicks))});
 }
 
 // A tenant name is a path segment (/stripe/postback/<name>) and a filter
@@ -128,10 +141,15 @@ tenant_settings read_tenant(const std::string& name, const toml::table& table, c
       for (const std::string& p : s.postback_params) {
         if (std::string error = postback_param_error(p); !error.empty()) fail(value, "postback_params " + error);
       }
+    } else if (k == "promotion_clicks") {
+      s.promotion_clicks = string_array(value, k);
+      for (const std::string& p : s.promotion_clicks) {
+        if (std::string error = promotion_click_error(p); !error.empty()) fail(value, "promotion_clicks " + error);
+      }
     } else {
       fail(value, "unknown key " + std::string(k) +
                       " (expected hosts, secrets, secret_files, secret_env, payment_hosts, postback_base, "
-                      "postback_params)");
+                      "postback_params, promotion_clicks)");
     }
   }
   for (const std::string& secret : s.secrets) {
@@ -214,6 +232,7 @@ tenants_result single_tenant(const config& cfg, const tenant_context& ctx) {
   s.payment_hosts = cfg.payment_hosts;
   s.postback_base = cfg.postback_base;
   s.postback_params = cfg.postback_params;
+  s.promotion_clicks = cfg.promotion_clicks;
   tenants_result result;
   std::vector<std::unique_ptr<const tenant>> tenants;
   tenants.push_back(build_tenant(s, ctx, result.error));

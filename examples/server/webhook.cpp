@@ -35,12 +35,14 @@ webhook_reply acknowledged(std::string_view outcome, std::string_view event_id) 
 
 webhook_receiver::webhook_receiver(clickref::verifier verifier, store& db,
                                    std::optional<postback_target> forward,
-                                   std::function<void()> postback_queued, std::string tenant)
+                                   std::function<void()> postback_queued, std::string tenant,
+                                   promotion_clicks promotions)
     : verifier_(std::move(verifier)),
       db_(db),
       forward_(std::move(forward)),
       postback_queued_(std::move(postback_queued)),
-      tenant_(std::move(tenant)) {}
+      tenant_(std::move(tenant)),
+      promotions_(std::move(promotions)) {}
 
 webhook_reply webhook_receiver::receive(std::string_view body, std::string_view signature_header) const {
   // The signature covers the raw bytes: verify before anything reads them.
@@ -69,9 +71,20 @@ webhook_reply webhook_receiver::record(const clickref_conversion& c) const {
   const postback_policy policy = [this](const conversion_row& row) -> std::optional<std::string> {
     return forward_ ? forward_->url_for(row) : std::nullopt;
   };
+  conversion_row incoming = row_from_event(c);
+  if (!incoming.click_id) {
+    for (const clickref_str code : {c.promotion_code, c.coupon}) {
+      const auto mapped = promotions_.find(view(code));
+      if (code.len == 0 || mapped == promotions_.end()) continue;
+      incoming.click_id = mapped->second;
+      incoming.click_id_valid = true;  // checked when the configuration was read
+      incoming.click_id_source = "promotion_code";
+      break;
+    }
+  }
   try {
-    const record_result result = db_.record(
-        tenant_, event_id, view(c.event_type), static_cast<int64_t>(std::time(nullptr)), row_from_event(c), policy);
+    const record_result result = db_.record(tenant_, event_id, view(c.event_type),
+                                            static_cast<int64_t>(std::time(nullptr)), incoming, policy);
     if (result.postback_queued && postback_queued_) postback_queued_();
     webhook_reply reply =
         acknowledged(result.outcome == record_outcome::recorded ? "recorded" : "duplicate", event_id);

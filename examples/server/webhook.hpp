@@ -8,11 +8,15 @@
 #include <clickref/signature.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace server {
+
+// Promotion code or coupon id → the click id its purchases are credited to.
+using promotion_clicks = std::map<std::string, std::string, std::less<>>;
 
 struct webhook_reply {
   int http_status = 200;
@@ -28,8 +32,11 @@ class webhook_receiver {
   // `forward`: where approved attributed sales are forwarded (nullopt: not
   // at all). `postback_queued` is called after a postback was queued.
   // `tenant`: whose rows these deliveries are ("" in the single-tenant mode).
+  // `promotions`: click ids for purchases that carry none of their own but
+  // redeemed one of these promotion codes or coupons (coupon-based affiliates).
   webhook_receiver(clickref::verifier verifier, store& db, std::optional<postback_target> forward,
-                   std::function<void()> postback_queued, std::string tenant = "");
+                   std::function<void()> postback_queued, std::string tenant = "",
+                   promotion_clicks promotions = {});
 
   // Handles one delivery: the raw body exactly as received and the
   // Stripe-Signature header.
@@ -49,6 +56,7 @@ class webhook_receiver {
   std::optional<postback_target> forward_;
   std::function<void()> postback_queued_;
   std::string tenant_;
+  promotion_clicks promotions_;
 };
 
 }  // namespace server

@@ -330,6 +330,25 @@ def test_a_subscription_bought_through_a_payment_link_is_one_attributed_sale(ser
         ("in_sub", "approved", 4999, "aff_sub", 2)]
 
 
+def test_a_promotion_code_credits_its_affiliate_when_no_click_id_came(tmp_path):
+    with Server(tmp_path, "--promotion-click", "promo_alice=aff_alice", "--promotion-click", "BOBCOUPON=aff_bob") as s:
+        by_code = se.checkout_session("promo", None)
+        by_code["discounts"] = [{"coupon": "SUMMER", "promotion_code": "promo_alice"}]
+        by_coupon = se.checkout_session("coupon", None)
+        by_coupon["discounts"] = [{"coupon": "BOBCOUPON", "promotion_code": None}]
+        both = se.checkout_session("both", "aff_link")
+        both["discounts"] = [{"coupon": "SUMMER", "promotion_code": "promo_alice"}]
+        unknown = se.checkout_session("unknown", None)
+        unknown["discounts"] = [{"coupon": "OTHER", "promotion_code": "promo_other"}]
+        for tag, obj in (("promo", by_code), ("coupon", by_coupon), ("both", both), ("unknown", unknown)):
+            r = s.deliver(se.body(se.event("checkout.session.completed", obj, f"evt_{tag}")))
+            assert r.json()["outcome"] == "recorded"
+        rows = {r["dedupe_key"]: (r["click_id"], r["click_id_source"]) for r in s.conversions()}
+        assert rows == {"pi_promo": ("aff_alice", "promotion_code"), "pi_coupon": ("aff_bob", "promotion_code"),
+                        # The click the buyer came with wins over the code.
+                        "pi_both": ("aff_link", "client_reference_id"), "pi_unknown": (None, None)}
+
+
 def test_a_dispute_reverses_the_sale(server):
     session, _ = se.paid_purchase("disp", "aff_d")
     server.deliver(se.body(session))
@@ -688,7 +707,9 @@ def test_configuration_errors():
                           (["--db"], "--db needs a value"),
                           (["--db", "a", "--db", "b"], "--db given twice"),
                           (["--postback-base", "ftp://x"], "--postback-base expects an http(s) URL"),
-                          (["--postback-param", "novalue"], "--postback-param expects KEY=VALUE")]:
+                          (["--postback-param", "novalue"], "--postback-param expects KEY=VALUE"),
+                          (["--promotion-click", "promo_1"], "--promotion-click expects CODE=CLICK_ID"),
+                          (["--promotion-click", "promo_1=not valid"], "--promotion-click expects CODE=CLICK_ID with")]:
         r = run_server(args, env)
         assert r.returncode == 2, args
         assert message in r.stderr, (args, r.stderr)

@@ -101,6 +101,25 @@ def test_the_same_ids_at_two_tenants_are_two_rows(server):
     assert all_rows(server) == [("acme", "pi_same"), ("globex", "pi_same")]
 
 
+def test_promotion_codes_are_per_tenant(tmp_path):
+    path = tmp_path / "tenants.toml"
+    path.write_text(tenants_toml([ACME_OLD]).replace(
+        "[tenants.globex]", 'promotion_clicks = ["promo_spring=aff_spring"]\n\n[tenants.globex]'))
+    with Server(tmp_path, "--tenants", str(path), secrets=(), env={"GLOBEX_WHSEC": GLOBEX}) as s:
+        session = se.checkout_session("spring", None)
+        session["discounts"] = [{"coupon": "SPRING", "promotion_code": "promo_spring"}]
+        body = se.body(se.event("checkout.session.completed", session, "evt_spring"))
+        assert s.deliver(body, secret=ACME_OLD, path="/stripe/postback/acme").json()["outcome"] == "recorded"
+        assert s.deliver(body, secret=GLOBEX, path="/stripe/postback/globex").json()["outcome"] == "recorded"
+        clicks = sorted((c["tenant"], c["click_id"]) for c in s.get("/conversions").json()["conversions"])
+        assert clicks == [("acme", "aff_spring"), ("globex", None)]
+    # A code mapped to an id Stripe would drop is refused at start, naming the key.
+    path.write_text(tenants_toml([ACME_OLD], 'promotion_clicks = ["promo_x=not valid"]'))
+    bad = Server(tmp_path, "--tenants", str(path), secrets=(), env={"GLOBEX_WHSEC": GLOBEX}, name="bad")
+    with pytest.raises(AssertionError, match="promotion_clicks expects CODE=CLICK_ID"):
+        bad.start()
+
+
 def test_a_host_shows_only_its_tenant_in_the_listing(server):
     server.deliver(purchase("l1"), secret=ACME_OLD, path="/stripe/postback/acme")
     server.deliver(purchase("l2"), secret=GLOBEX, path="/stripe/postback/globex")
