@@ -243,14 +243,9 @@ class event_reader {
   void charge(const members<o_count>& m) {
     charge_view& c = st_.charge;
     c.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
-    std::optional<int64_t> amount, amount_refunded;
-    std::optional<std::string_view> currency_code;
-    integer(m[o_amount], amount);
-    integer(m[o_amount_refunded], amount_refunded);
-    currency(m[o_currency], currency_code);
-    c.amount = require(amount, CLICKREF_E_BAD_FIELD);
-    c.amount_refunded = require(amount_refunded, CLICKREF_E_BAD_FIELD);
-    c.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    c.amount = required_integer(m[o_amount]);
+    c.amount_refunded = required_integer(m[o_amount_refunded]);
+    c.currency = required_currency(m[o_currency]);
     integer(m[o_amount_captured], c.amount_captured);
     id(m[o_payment_intent], c.payment_intent);
     id(m[o_invoice], c.invoice);
@@ -266,12 +261,8 @@ class event_reader {
   void dispute(const members<o_count>& m) {
     dispute_view& d = st_.dispute;
     d.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
-    std::optional<int64_t> amount;
-    std::optional<std::string_view> currency_code;
-    integer(m[o_amount], amount);
-    currency(m[o_currency], currency_code);
-    d.amount = require(amount, CLICKREF_E_BAD_FIELD);
-    d.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    d.amount = required_integer(m[o_amount]);
+    d.currency = required_currency(m[o_currency]);
     id(m[o_charge], d.charge);
     id(m[o_payment_intent], d.payment_intent);
     string(m[o_status], d.status);
@@ -280,12 +271,8 @@ class event_reader {
   void invoice(const members<o_count>& m) {
     invoice_view& in = st_.invoice;
     in.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
-    std::optional<int64_t> amount_paid;
-    std::optional<std::string_view> currency_code;
-    integer(m[o_amount_paid], amount_paid);
-    currency(m[o_currency], currency_code);
-    in.amount_paid = require(amount_paid, CLICKREF_E_BAD_FIELD);
-    in.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    in.amount_paid = required_integer(m[o_amount_paid]);
+    in.currency = required_currency(m[o_currency]);
     integer(m[o_amount_due], in.amount_due);
     string(m[o_status], in.status);
     string(m[o_billing_reason], in.billing_reason);
@@ -310,11 +297,10 @@ class event_reader {
   void invoice_payment(const members<o_count>& m) {
     invoice_payment_view& ip = st_.invoice_payment;
     ip.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
-    std::optional<std::string_view> invoice_id, currency_code;
+    std::optional<std::string_view> invoice_id;
     id(m[o_invoice], invoice_id);
-    currency(m[o_currency], currency_code);
     ip.invoice = require_non_empty(invoice_id, CLICKREF_E_BAD_FIELD);
-    ip.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    ip.currency = required_currency(m[o_currency]);
     integer(m[o_amount_paid], ip.amount_paid);
     string(m[o_status], ip.status);
     object payment;
@@ -327,12 +313,8 @@ class event_reader {
   void refund(const members<o_count>& m) {
     refund_view& r = st_.refund;
     r.id = require_non_empty(st_.object_id, CLICKREF_E_BAD_FIELD);
-    std::optional<int64_t> amount;
-    std::optional<std::string_view> currency_code;
-    integer(m[o_amount], amount);
-    currency(m[o_currency], currency_code);
-    r.amount = require(amount, CLICKREF_E_BAD_FIELD);
-    r.currency = require(currency_code, CLICKREF_E_BAD_FIELD);
+    r.amount = required_integer(m[o_amount]);
+    r.currency = required_currency(m[o_currency]);
     string(m[o_status], r.status);
     id(m[o_charge], r.charge);
     id(m[o_payment_intent], r.payment_intent);
@@ -468,6 +450,20 @@ class event_reader {
       return false;
     }
     return true;
+  }
+
+  // The amount or currency of an object that has one: absent or null fails
+  // the parse, as a wrong type does.
+  int64_t required_integer(const member& m) {
+    std::optional<int64_t> value;
+    integer(m, value);
+    return require(value, CLICKREF_E_BAD_FIELD);
+  }
+
+  std::string_view required_currency(const member& m) {
+    std::optional<std::string_view> code;
+    currency(m, code);
+    return require(code, CLICKREF_E_BAD_FIELD);
   }
 
   bool required_object(const member& m, status if_missing, object& out) {
