@@ -28,33 +28,49 @@ std::optional<std::string_view> optional_from_c(const clickref_str& s) {
   return std::string_view(s.data, s.len);
 }
 
+// The string fields of the two records, pairwise, each named once for both
+// directions and for the check of a caller's record.
+template <class Value>
+struct string_field {
+  clickref_str clickref_conversion::*c;
+  Value conversion::*cpp;
+};
+
+constexpr string_field<std::string_view> kStrings[] = {
+    {&clickref_conversion::event_id, &conversion::event_id},
+    {&clickref_conversion::event_type, &conversion::event_type},
+    {&clickref_conversion::object_id, &conversion::object_id},
+    {&clickref_conversion::order_id, &conversion::order_id},
+    {&clickref_conversion::currency, &conversion::currency},
+    {&clickref_conversion::dedupe_key, &conversion::dedupe_key},
+};
+
+constexpr string_field<std::optional<std::string_view>> kOptionalStrings[] = {
+    {&clickref_conversion::click_id, &conversion::click_id},
+    {&clickref_conversion::payment_intent, &conversion::payment_intent},
+    {&clickref_conversion::payment_link, &conversion::payment_link},
+    {&clickref_conversion::customer_email, &conversion::customer_email},
+    {&clickref_conversion::customer, &conversion::customer},
+    {&clickref_conversion::subscription, &conversion::subscription},
+    {&clickref_conversion::invoice, &conversion::invoice},
+    {&clickref_conversion::charge, &conversion::charge},
+    {&clickref_conversion::account, &conversion::account},
+    {&clickref_conversion::billing_reason, &conversion::billing_reason},
+    {&clickref_conversion::promotion_code, &conversion::promotion_code},
+    {&clickref_conversion::coupon, &conversion::coupon},
+    {&clickref_conversion::refund_id, &conversion::refund_id},
+};
+
 clickref_conversion to_c(const conversion& c) {
   clickref_conversion out{};
-  out.event_id = to_c(c.event_id);
-  out.event_type = to_c(c.event_type);
-  out.object_id = to_c(c.object_id);
-  out.click_id = to_c(c.click_id);
-  out.order_id = to_c(c.order_id);
-  out.payment_intent = to_c(c.payment_intent);
-  out.payment_link = to_c(c.payment_link);
-  out.customer_email = to_c(c.customer_email);
-  out.currency = to_c(c.currency);
-  out.dedupe_key = to_c(c.dedupe_key);
+  for (const auto& f : kStrings) out.*f.c = to_c(c.*f.cpp);
+  for (const auto& f : kOptionalStrings) out.*f.c = to_c(c.*f.cpp);
   out.amount = c.amount;
   out.created = c.created;
   out.status = static_cast<int32_t>(c.status);
   out.livemode = c.livemode ? 1 : 0;
   out.click_id_source = static_cast<int32_t>(c.source);
   out.click_id_valid = c.click_id_valid ? 1 : 0;
-  out.customer = to_c(c.customer);
-  out.subscription = to_c(c.subscription);
-  out.invoice = to_c(c.invoice);
-  out.charge = to_c(c.charge);
-  out.account = to_c(c.account);
-  out.billing_reason = to_c(c.billing_reason);
-  out.promotion_code = to_c(c.promotion_code);
-  out.coupon = to_c(c.coupon);
-  out.refund_id = to_c(c.refund_id);
   out.amount_refunded = c.amount_refunded;
   out.effect = static_cast<int32_t>(c.effect);
   out.recurrence = static_cast<int32_t>(c.recurrence);
@@ -64,40 +80,22 @@ clickref_conversion to_c(const conversion& c) {
 // A conversion the caller may have filled in itself: every string must be a
 // valid input, and the flags 0 or 1. (The enums are checked by the C++ API.)
 bool from_c(const clickref_conversion& in, conversion& out) {
-  for (const clickref_str* s :
-       {&in.event_id, &in.event_type, &in.object_id, &in.click_id, &in.order_id, &in.payment_intent,
-        &in.payment_link, &in.customer_email, &in.currency, &in.dedupe_key, &in.customer, &in.subscription,
-        &in.invoice, &in.charge, &in.account, &in.billing_reason, &in.promotion_code, &in.coupon,
-        &in.refund_id}) {
-    if (!is_valid(*s)) return false;
+  for (const auto& f : kStrings) {
+    if (!is_valid(in.*f.c)) return false;
+  }
+  for (const auto& f : kOptionalStrings) {
+    if (!is_valid(in.*f.c)) return false;
   }
   if ((in.livemode != 0 && in.livemode != 1) || (in.click_id_valid != 0 && in.click_id_valid != 1))
     return false;
-  out.event_id = from_c(in.event_id);
-  out.event_type = from_c(in.event_type);
-  out.object_id = from_c(in.object_id);
-  out.click_id = optional_from_c(in.click_id);
-  out.order_id = from_c(in.order_id);
-  out.payment_intent = optional_from_c(in.payment_intent);
-  out.payment_link = optional_from_c(in.payment_link);
-  out.customer_email = optional_from_c(in.customer_email);
-  out.currency = from_c(in.currency);
-  out.dedupe_key = from_c(in.dedupe_key);
+  for (const auto& f : kStrings) out.*f.cpp = from_c(in.*f.c);
+  for (const auto& f : kOptionalStrings) out.*f.cpp = optional_from_c(in.*f.c);
   out.amount = in.amount;
   out.created = in.created;
   out.status = static_cast<conversion_status>(in.status);
   out.livemode = in.livemode == 1;
   out.source = static_cast<click_id_source>(in.click_id_source);
   out.click_id_valid = in.click_id_valid == 1;
-  out.customer = optional_from_c(in.customer);
-  out.subscription = optional_from_c(in.subscription);
-  out.invoice = optional_from_c(in.invoice);
-  out.charge = optional_from_c(in.charge);
-  out.account = optional_from_c(in.account);
-  out.billing_reason = optional_from_c(in.billing_reason);
-  out.promotion_code = optional_from_c(in.promotion_code);
-  out.coupon = optional_from_c(in.coupon);
-  out.refund_id = optional_from_c(in.refund_id);
   out.amount_refunded = in.amount_refunded;
   out.effect = static_cast<conversion_effect>(in.effect);
   out.recurrence = static_cast<clickref::recurrence>(in.recurrence);
