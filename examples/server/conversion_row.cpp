@@ -59,8 +59,8 @@ bool better_click_id(const conversion_row& a, const conversion_row& b) {
   if (!a.click_id) return false;
   if (!b.click_id) return true;
   if (a.click_id_valid != b.click_id_valid) return a.click_id_valid;
-  if (source_rank(a.click_id_source) != source_rank(b.click_id_source))
-    return source_rank(a.click_id_source) > source_rank(b.click_id_source);
+  const int a_rank = source_rank(a.click_id_source), b_rank = source_rank(b.click_id_source);
+  if (a_rank != b_rank) return a_rank > b_rank;
   return *a.click_id < *b.click_id;
 }
 

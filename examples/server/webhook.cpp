@@ -66,22 +66,25 @@ webhook_reply webhook_receiver::receive(std::string_view body, std::string_view 
   return record(c);
 }
 
+void webhook_receiver::credit_promotion(const clickref_conversion& c, conversion_row& row) const {
+  for (const clickref_str code : {c.promotion_code, c.coupon}) {
+    if (code.len == 0) continue;
+    const auto mapped = promotions_.find(view(code));
+    if (mapped == promotions_.end()) continue;
+    row.click_id = mapped->second;
+    row.click_id_valid = true;  // checked when the configuration was read
+    row.click_id_source = "promotion_code";
+    return;
+  }
+}
+
 webhook_reply webhook_receiver::record(const clickref_conversion& c) const {
   const std::string_view event_id = view(c.event_id);
   const postback_policy policy = [this](const conversion_row& row) -> std::optional<std::string> {
     return forward_ ? forward_->url_for(row) : std::nullopt;
   };
   conversion_row incoming = row_from_event(c);
-  if (!incoming.click_id) {
-    for (const clickref_str code : {c.promotion_code, c.coupon}) {
-      const auto mapped = promotions_.find(view(code));
-      if (code.len == 0 || mapped == promotions_.end()) continue;
-      incoming.click_id = mapped->second;
-      incoming.click_id_valid = true;  // checked when the configuration was read
-      incoming.click_id_source = "promotion_code";
-      break;
-    }
-  }
+  if (!incoming.click_id) credit_promotion(c, incoming);
   try {
     const record_result result = db_.record(tenant_, event_id, view(c.event_type),
                                             static_cast<int64_t>(std::time(nullptr)), incoming, policy);

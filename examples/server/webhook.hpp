@@ -50,6 +50,9 @@ class webhook_receiver {
 
  private:
   webhook_reply record(const clickref_conversion& c) const;
+  // Credits a row without a click id to the click its promotion code, else
+  // its coupon, is mapped to, if either is.
+  void credit_promotion(const clickref_conversion& c, conversion_row& row) const;
 
   clickref::verifier verifier_;
   store& db_;
