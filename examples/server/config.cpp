@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "renewal_policy.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -67,6 +69,12 @@ std::string set_promotion_click(config& c, const std::string& value) {
   return "";
 }
 
+std::string set_renewals(config& c, const std::string& value) {
+  if (!renewal_policy::parse(value)) return "must be first, lifetime or months:N (1-1200)";
+  c.renewals = value;
+  return "";
+}
+
 std::string add_secret(config& c, const std::string& value) {
   if (value.empty()) return "holds an empty secret";
   c.secrets.push_back(value);
@@ -92,6 +100,10 @@ const std::vector<option>& options() {
        "CODE=CLICK_ID: credit purchases without a click id that redeemed promotion code or coupon CODE "
        "(repeatable)",
        set_promotion_click},
+      {"renewals", "CLICKREF_RENEWALS", false,
+       "which renewals a subscription's click is credited with: first (none), months:N (those paid within N "
+       "months of the first payment) or lifetime (default)",
+       set_renewals},
       {"workers", "CLICKREF_WORKERS", false, "request worker threads, each serving one connection at a time (default 64)",
        [](config& c, const std::string& v) { return parse_number(v, 1, 1024, c.workers); }},
       {"db-connections", "CLICKREF_DB_CONNECTIONS", false,
@@ -235,9 +247,11 @@ config_result parse_config(int argc, const char* const* argv,
       result.error = std::string(kSecretVariable) + " is set but --tenants gives each tenant its secrets";
       return result;
     }
-    if (!c.postback_base.empty() || !c.postback_params.empty() || !c.promotion_clicks.empty()) {
+    if (!c.postback_base.empty() || !c.postback_params.empty() || !c.promotion_clicks.empty() ||
+        c.renewals != "lifetime") {
       result.error =
-          "--postback-base, --postback-param and --promotion-click are set per tenant in the --tenants file";
+          "--postback-base, --postback-param, --promotion-click and --renewals are set per tenant in the "
+          "--tenants file";
       return result;
     }
     result.cfg = std::move(c);

@@ -23,6 +23,8 @@ struct config {
   // "CODE=CLICK_ID": a purchase without a click id of its own that redeemed
   // promotion code (promo_…) or coupon CODE is credited to CLICK_ID.
   std::vector<std::string> promotion_clicks;
+  // Which renewals a subscription's click is credited with (renewal_policy.hpp).
+  std::string renewals = "lifetime";
   // Threads serving connections: one connection at a time each, so as many
   // as the connections expected at once (a load balancer's pool, Stripe's
   // concurrent deliveries); more wait their turn.

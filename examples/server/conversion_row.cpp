@@ -3,122 +3,148 @@
 #include "clickref_calls.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace server {
 namespace {
 
-// How far along its life a purchase is. A declined delayed payment can still
-// be followed by a successful charge (the customer pays another way), and
-// any sale can later be refunded or disputed.
-int status_rank(int32_t status) {
+// Events of one purchase agree on these fields when they carry them; taking
+// the smaller value when they do not keeps the fold order-independent.
+void keep_smaller(std::optional<std::string>& kept, clickref_str s) {
+  if (s.len == 0) return;
+  const std::string_view v = view(s);
+  if (!kept || v < *kept) kept = std::string(v);
+}
+
+// Which payment status a purchase has reached: a declined delayed payment
+// can still be followed by a successful one (the customer pays another way).
+int payment_rank(int32_t status) {
   switch (status) {
-    case CLICKREF_CONVERSION_PENDING:
-      return 0;
-    case CLICKREF_CONVERSION_DECLINED:
-      return 1;
     case CLICKREF_CONVERSION_APPROVED:
-      return 2;
-    case CLICKREF_CONVERSION_REVERSED:
       return 3;
+    case CLICKREF_CONVERSION_DECLINED:
+      return 2;
+    case CLICKREF_CONVERSION_PENDING:
+      return 1;
     default:
-      return -1;
+      return 0;
   }
 }
 
-std::optional<std::string> optional_text(clickref_str s) {
-  if (s.len == 0) return std::nullopt;
-  return std::string(view(s));
+// How directly a click id came with the purchase.
+int source_rank(int32_t source) { return source == CLICKREF_CLICK_ID_CLIENT_REFERENCE_ID ? 1 : 0; }
+
+bool better_click_id(const clickref_conversion& a, const clickref_conversion* b) {
+  if (a.click_id.len == 0) return false;
+  if (!b) return true;
+  if ((a.click_id_valid != 0) != (b->click_id_valid != 0)) return a.click_id_valid != 0;
+  if (source_rank(a.click_id_source) != source_rank(b->click_id_source))
+    return source_rank(a.click_id_source) > source_rank(b->click_id_source);
+  return view(a.click_id) < view(b->click_id);
 }
 
-// Events of one purchase agree on these fields when both carry them; taking
-// the smaller value when they do not keeps the merge order-independent.
-std::optional<std::string> either(const std::optional<std::string>& a, const std::optional<std::string>& b) {
-  if (!a) return b;
-  if (!b) return a;
-  return std::min(*a, *b);
+// Of two events about one refund or one dispute, the later one says how it
+// stands; at the same second, the one that undoes less money (a refund that
+// failed, a dispute that was won), since that is where both end.
+bool later_refund_state(const clickref_conversion& a, const clickref_conversion& b) {
+  if (a.created != b.created) return a.created > b.created;
+  return a.amount_refunded < b.amount_refunded;
+}
+bool later_dispute_state(const clickref_conversion& a, const clickref_conversion& b) {
+  if (a.created != b.created) return a.created > b.created;
+  return a.status != CLICKREF_CONVERSION_REVERSED && b.status == CLICKREF_CONVERSION_REVERSED;
 }
 
-std::optional<int64_t> larger(const std::optional<int64_t>& a, const std::optional<int64_t>& b) {
-  if (!a) return b;
-  if (!b) return a;
-  return std::max(*a, *b);
+int recurrence_rank(int32_t r) {
+  switch (r) {
+    case CLICKREF_RECURRENCE_FIRST:
+      return 3;
+    case CLICKREF_RECURRENCE_RENEWAL:
+      return 2;
+    case CLICKREF_RECURRENCE_ONE_TIME:
+      return 1;
+    default:
+      return 0;
+  }
 }
 
-// How directly a click id came with the purchase: the Checkout Session's
-// client_reference_id, then metadata, then a configured promotion code.
-int source_rank(const std::optional<std::string>& source) {
-  if (source == std::string("client_reference_id")) return 2;
-  if (source == std::string("metadata")) return 1;
-  return 0;
-}
-
-// Which click id a row keeps: one Stripe would keep over one it would drop,
-// the more direct source, and the smaller of two equals so that arrival
-// order never decides.
-bool better_click_id(const conversion_row& a, const conversion_row& b) {
-  if (!a.click_id) return false;
-  if (!b.click_id) return true;
-  if (a.click_id_valid != b.click_id_valid) return a.click_id_valid;
-  const int a_rank = source_rank(a.click_id_source), b_rank = source_rank(b.click_id_source);
-  if (a_rank != b_rank) return a_rank > b_rank;
-  return *a.click_id < *b.click_id;
+bool is_purchase_event(std::string_view type) {
+  for (const std::string_view prefix : {"checkout.session.", "invoice.", "invoice_payment."}) {
+    if (type.substr(0, prefix.size()) == prefix) return true;
+  }
+  return false;
 }
 
 }  // namespace
 
-conversion_row row_from_event(const clickref_conversion& c) {
+conversion_row fold_purchase(std::string dedupe_key, const std::vector<clickref_conversion>& events) {
   conversion_row row;
-  row.dedupe_key = std::string(view(c.dedupe_key));
-  row.status = c.status;
-  row.click_id = optional_text(c.click_id);
-  row.click_id_valid = row.click_id && c.click_id_valid != 0;
-  if (row.click_id) {
-    row.click_id_source =
-        c.click_id_source == CLICKREF_CLICK_ID_METADATA ? "metadata" : "client_reference_id";
-  }
-  row.order_id = optional_text(c.order_id);
-  row.currency = optional_text(c.currency);
-  switch (c.effect) {
-    case CLICKREF_EFFECT_REFUND:
-      // charge.refunded carries the charge's total refunded and its amount; a
-      // refund event only that refund, which is not the sale's amount.
-      row.reversed_amount = c.amount_refunded;
-      if (c.refund_id.len == 0) row.amount = c.amount;
-      break;
-    case CLICKREF_EFFECT_DISPUTE:
-      if (c.status == CLICKREF_CONVERSION_REVERSED) row.reversed_amount = c.amount;
-      break;
-    default:
-      row.amount = c.amount;
-  }
-  row.customer_email = optional_text(c.customer_email);
-  row.payment_link = optional_text(c.payment_link);
-  row.livemode = c.livemode != 0;
-  row.first_event_at = c.created;
-  row.last_event_at = c.created;
-  row.events = 1;
-  return row;
-}
+  row.dedupe_key = std::move(dedupe_key);
+  const size_t slash = row.dedupe_key.find('/');
+  row.order_id = slash == std::string::npos ? row.dedupe_key : row.dedupe_key.substr(slash + 1);
+  row.events = static_cast<int64_t>(events.size());
+  if (!events.empty()) row.first_event_at = row.last_event_at = events.front().created;
 
-conversion_row merge(const conversion_row& stored, const conversion_row& incoming) {
-  conversion_row out = stored;
-  if (status_rank(incoming.status) > status_rank(stored.status)) out.status = incoming.status;
-  if (better_click_id(incoming, stored)) {
-    out.click_id = incoming.click_id;
-    out.click_id_valid = incoming.click_id_valid;
-    out.click_id_source = incoming.click_id_source;
+  int32_t payment_status = 0;
+  const clickref_conversion* click = nullptr;
+  std::map<std::string_view, const clickref_conversion*> refunds;  // by refund id: its latest state
+  int64_t charge_refunded = 0;  // the largest cumulative total a charge.refunded reported
+  const clickref_conversion* dispute = nullptr;
+  for (const clickref_conversion& e : events) {
+    row.first_event_at = std::min(row.first_event_at, e.created);
+    row.last_event_at = std::max(row.last_event_at, e.created);
+    row.livemode = row.livemode || e.livemode != 0;
+    row.sale = row.sale || is_purchase_event(view(e.event_type));
+    if (recurrence_rank(e.recurrence) > recurrence_rank(row.recurrence)) row.recurrence = e.recurrence;
+    if (better_click_id(e, click)) click = &e;
+    keep_smaller(row.currency, e.currency);
+    keep_smaller(row.customer_email, e.customer_email);
+    keep_smaller(row.payment_link, e.payment_link);
+    keep_smaller(row.account, e.account);
+    keep_smaller(row.customer, e.customer);
+    keep_smaller(row.subscription, e.subscription);
+    keep_smaller(row.promotion_code, e.promotion_code);
+    keep_smaller(row.coupon, e.coupon);
+    switch (e.effect) {
+      case CLICKREF_EFFECT_REFUND:
+        if (e.refund_id.len == 0) {
+          charge_refunded = std::max(charge_refunded, e.amount_refunded);
+        } else {
+          const clickref_conversion*& latest = refunds[view(e.refund_id)];
+          if (!latest || later_refund_state(e, *latest)) latest = &e;
+        }
+        break;
+      case CLICKREF_EFFECT_DISPUTE:
+        if (!dispute || later_dispute_state(e, *dispute)) dispute = &e;
+        break;
+      default:
+        if (payment_rank(e.status) > payment_rank(payment_status)) {
+          payment_status = e.status;
+          row.amount = e.amount;
+        } else if (e.status == payment_status) {
+          row.amount = std::max(*row.amount, e.amount);
+        }
+    }
   }
-  out.order_id = either(stored.order_id, incoming.order_id);
-  out.amount = larger(stored.amount, incoming.amount);
-  out.currency = either(stored.currency, incoming.currency);
-  out.reversed_amount = std::max(stored.reversed_amount, incoming.reversed_amount);
-  out.customer_email = either(stored.customer_email, incoming.customer_email);
-  out.payment_link = either(stored.payment_link, incoming.payment_link);
-  out.livemode = stored.livemode || incoming.livemode;
-  out.first_event_at = std::min(stored.first_event_at, incoming.first_event_at);
-  out.last_event_at = std::max(stored.last_event_at, incoming.last_event_at);
-  out.events = stored.events + incoming.events;
-  return out;
+
+  if (click) {
+    row.click_id = std::string(view(click->click_id));
+    row.click_id_valid = click->click_id_valid != 0;
+    row.click_id_source = click->click_id_source == CLICKREF_CLICK_ID_METADATA ? "metadata" : "client_reference_id";
+    row.sale = true;
+  }
+  int64_t refunded = 0;
+  for (const auto& entry : refunds) refunded += entry.second->amount_refunded;
+  refunded = std::max(refunded, charge_refunded);
+  const int64_t lost = dispute && dispute->status == CLICKREF_CONVERSION_REVERSED ? dispute->amount : 0;
+  row.reversed_amount = refunded + lost;
+  if (row.amount) row.reversed_amount = std::min(row.reversed_amount, *row.amount);
+
+  row.status = payment_status != 0 ? payment_status : CLICKREF_CONVERSION_PENDING;
+  const bool fully_refunded = row.status == CLICKREF_CONVERSION_APPROVED && row.amount.value_or(0) > 0 &&
+                              refunded >= *row.amount;
+  if (lost > 0 || fully_refunded) row.status = CLICKREF_CONVERSION_REVERSED;
+  return row;
 }
 
 std::string_view status_label(int32_t status) {
@@ -140,6 +166,27 @@ std::optional<int32_t> status_from_label(std::string_view label) {
   for (const int32_t s : {CLICKREF_CONVERSION_APPROVED, CLICKREF_CONVERSION_PENDING,
                           CLICKREF_CONVERSION_DECLINED, CLICKREF_CONVERSION_REVERSED}) {
     if (status_label(s) == label) return s;
+  }
+  return std::nullopt;
+}
+
+std::string_view recurrence_label(int32_t recurrence) {
+  switch (recurrence) {
+    case CLICKREF_RECURRENCE_ONE_TIME:
+      return "one_time";
+    case CLICKREF_RECURRENCE_FIRST:
+      return "first";
+    case CLICKREF_RECURRENCE_RENEWAL:
+      return "renewal";
+    default:
+      return "unknown";
+  }
+}
+
+std::optional<int32_t> recurrence_from_label(std::string_view label) {
+  for (const int32_t r : {CLICKREF_RECURRENCE_UNKNOWN, CLICKREF_RECURRENCE_ONE_TIME, CLICKREF_RECURRENCE_FIRST,
+                          CLICKREF_RECURRENCE_RENEWAL}) {
+    if (recurrence_label(r) == label) return r;
   }
   return std::nullopt;
 }

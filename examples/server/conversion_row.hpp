@@ -1,6 +1,6 @@
-// One purchase as the dashboard shows it: every Stripe event that shares a
-// dedupe_key (the Checkout Session's events, the charge's, a refund) merged
-// into a single row.
+// One purchase as the dashboard shows it: every Stripe event of the purchase
+// (its Checkout Session's, its invoice's, its charge's, its refunds' and
+// disputes') folded into a single row.
 #pragma once
 
 #include <clickref/clickref.h>
@@ -9,48 +9,69 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace server {
 
 struct conversion_row {
-  std::string dedupe_key;
+  std::string dedupe_key;  // the purchase: its invoice, else its payment intent, else its own id; "<account>/…" for Connect
   int32_t status = CLICKREF_CONVERSION_PENDING;  // CLICKREF_CONVERSION_*
   std::optional<std::string> click_id;
   bool click_id_valid = false;
-  std::optional<std::string> click_id_source;  // "client_reference_id", "metadata" or "promotion_code"
-  std::optional<std::string> order_id;
-  std::optional<int64_t> amount;  // minor units, as the sale events reported it
+  // "client_reference_id", "metadata", "promotion_code", or "subscription"
+  // (a renewal credited to the click that bought its subscription).
+  std::optional<std::string> click_id_source;
+  std::optional<std::string> order_id;  // dedupe_key without the account
+  std::optional<int64_t> amount;        // minor units: what the sale's payment events reported
   std::optional<std::string> currency;
-  int64_t reversed_amount = 0;  // refunded or disputed, minor units
+  int64_t reversed_amount = 0;  // refunded plus lost to a dispute, at most `amount`
   std::optional<std::string> customer_email;
   std::optional<std::string> payment_link;
   bool livemode = false;
-  int64_t first_event_at = 0;  // event.created of the earliest event merged
+  int64_t first_event_at = 0;  // event.created of the earliest event
   int64_t last_event_at = 0;   // event.created of the latest
-  int64_t events = 1;          // how many distinct events were merged
+  int64_t events = 1;          // how many distinct events were folded
+  // ABI 2: what kind of purchase, whose, and with which discount.
+  int32_t recurrence = CLICKREF_RECURRENCE_UNKNOWN;  // CLICKREF_RECURRENCE_*
+  std::optional<std::string> account;                // Connect
+  std::optional<std::string> customer;
+  std::optional<std::string> subscription;
+  std::optional<std::string> promotion_code;
+  std::optional<std::string> coupon;
+  // A sale: the row has a session, invoice or invoice-payment event, or a
+  // click id. A row of charge events alone is a payment the receiver could
+  // not link to its purchase (a subscription's charge on 2025-03-31.basil to
+  // 2025-05-27.basil, whose charges and invoices name nothing of each
+  // other); it is listed, never credited.
+  bool sale = false;
 
   // A click id Stripe would have kept: the sale can be credited to an affiliate.
   bool attributed() const { return click_id && click_id_valid; }
 };
 
-// The row one event contributes on its own. Refunds and disputes report the
-// reversed amount: a charge's total refunded, one refund's amount, or a lost
-// (or open) dispute's amount. Refund events merge by maximum, so several
-// refunds of one charge add up only through charge.refunded's running total.
-conversion_row row_from_event(const clickref_conversion& c);
-
-// The row after `incoming` joins `stored`. The result does not depend on the
-// order events arrive in: every field is merged by a commutative, associative
-// rule (maximum status, maximum amounts, earliest and latest times, the
-// better click id), so any permutation of one purchase's events ends in the
-// same row. The status therefore only moves forward along
-// pending → declined → approved → reversed, and nothing moves it back from
-// reversed.
-conversion_row merge(const conversion_row& stored, const conversion_row& incoming);
+// The row of purchase `dedupe_key` from the conversions of all its events,
+// in any order: the result is the same for every permutation.
+//   - status and amount: the best payment status (approved, then declined,
+//     then pending) and the largest amount reported with it; pending with no
+//     amount when no payment event has arrived yet.
+//   - refunds add up by refund id, each at its latest state (a failed or
+//     canceled refund counts 0), and never below the largest cumulative total
+//     a charge.refunded reported.
+//   - the latest dispute event decides a chargeback: lost (or still open)
+//     reverses its amount; won or warning_closed restores the sale.
+//   - refunded and lost amounts reaching the sale's amount reverse the sale.
+//   - the click id: one Stripe keeps over one it drops, then
+//     client_reference_id over metadata, then the smaller; ids, e-mail and
+//     the like: the smaller of two non-empty values (events agree on them).
+conversion_row fold_purchase(std::string dedupe_key, const std::vector<clickref_conversion>& events);
 
 // "pending", "declined", "approved", "reversed".
 std::string_view status_label(int32_t status);
 // The CLICKREF_CONVERSION_* value for a label, or nullopt.
 std::optional<int32_t> status_from_label(std::string_view label);
+
+// "unknown", "one_time", "first", "renewal".
+std::string_view recurrence_label(int32_t recurrence);
+std::optional<int32_t> recurrence_from_label(std::string_view label);
 
 }  // namespace server

@@ -121,7 +121,14 @@ std::string conversions_json(const std::vector<listed_conversion>& items) {
         .boolean("livemode", r.livemode)
         .num("first_event_at", r.first_event_at)
         .num("last_event_at", r.last_event_at)
-        .num("events", r.events);
+        .num("events", r.events)
+        .boolean("sale", r.sale)
+        .str("recurrence", recurrence_label(r.recurrence))
+        .str("account", r.account)
+        .str("customer", r.customer)
+        .str("subscription", r.subscription)
+        .str("promotion_code", r.promotion_code)
+        .str("coupon", r.coupon);
     if (item.postback) {
       o.raw("postback", postback_json(*item.postback));
     } else {

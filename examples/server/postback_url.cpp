@@ -13,7 +13,7 @@ postback_target::postback_target(std::string base, const std::vector<std::string
 }
 
 std::optional<std::string> postback_target::url_for(const conversion_row& row) const {
-  if (row.status != CLICKREF_CONVERSION_APPROVED || !row.attributed() || !row.amount || !row.currency) {
+  if (row.status != CLICKREF_CONVERSION_APPROVED || !row.attributed() || row.amount.value_or(0) <= 0 || !row.currency) {
     return std::nullopt;
   }
   auto url = build(row);

@@ -12,6 +12,8 @@ namespace {
 constexpr unsigned kBool = 16;
 constexpr unsigned kBytea = 17;
 constexpr unsigned kInt8 = 20;
+constexpr unsigned kInt2 = 21;
+constexpr unsigned kInt4 = 23;
 constexpr unsigned kText = 25;
 
 constexpr int kTextFormat = 0;
@@ -133,6 +135,20 @@ bool result::ok() const {
 }
 
 int result::rows() const { return PQntuples(res_); }
+
+int result::columns() const { return PQnfields(res_); }
+
+bool result::is_integer(int column) const {
+  switch (PQftype(res_, column)) {
+    case kInt8:
+    case kInt4:
+    case kInt2:
+    case kBool:
+      return true;
+    default:
+      return false;
+  }
+}
 
 int64_t result::changed() const {
   const char* n = PQcmdTuples(res_);

@@ -76,6 +76,9 @@ class result {
   int rows() const;
   // Rows an INSERT, UPDATE or DELETE changed.
   int64_t changed() const;
+  int columns() const;
+  // Whether a column is a bigint, integer, smallint or boolean (else bytes or text).
+  bool is_integer(int column) const;
   // A bytea or text column's bytes; nullopt for NULL.
   std::optional<std::string> bytes(int row, int column) const;
   // A bigint, integer or boolean column; 0 for NULL.

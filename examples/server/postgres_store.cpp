@@ -1,5 +1,7 @@
 #include "postgres_store.hpp"
 
+#include "purchase_ledger.hpp"
+#include "store_reads.hpp"
 #include "store_sql.hpp"
 #include "unix_time.hpp"
 
@@ -57,10 +59,6 @@ CREATE INDEX postbacks_due ON postbacks (next_attempt_ms) WHERE state = 'pending
 CREATE INDEX conversions_by_time ON conversions (first_event_at);
 )sql";
 
-// Every schema version, in order; a new version is appended, never edited.
-constexpr const char* kMigrations[] = {kVersion1};
-constexpr int64_t kNewestVersion = static_cast<int64_t>(std::size(kMigrations));
-
 // Instances starting together take turns: the lock is held to COMMIT.
 constexpr const char* kLockSchema = "SELECT pg_advisory_xact_lock(hashtext('clickref-server schema'))";
 constexpr const char* kSchemaTable =
@@ -72,66 +70,103 @@ constexpr const char* kRecordVersion = "INSERT INTO clickref_schema (version) VA
 // A delivery that lost a deadlock or serialisation race is run again.
 constexpr int kMaxAttempts = 3;
 
-postgres::params row_params(const conversion_row& row, std::string_view tenant) {
-  postgres::params p;
-  p.add(row.dedupe_key)
-      .add_word(status_label(row.status))
-      .add(row.click_id)
-      .add_flag(row.click_id_valid)
-      .add(row.click_id_source)
-      .add(row.order_id)
-      .add(row.amount)
-      .add(row.currency)
-      .add(row.reversed_amount)
-      .add(row.customer_email)
-      .add(row.payment_link)
-      .add_flag(row.livemode)
-      .add(row.first_event_at)
-      .add(row.last_event_at)
-      .add(row.events)
-      .add(tenant);
-  return p;
-}
+// Version 2 keeps every event's body and links a purchase's ids, so that a
+// purchase is folded from all its events (purchase_ledger.hpp); rows
+// recorded before are kept as they were, in legacy_rows, and take part in
+// their purchase's fold.
+constexpr const char* kVersion2 = R"sql(
+ALTER TABLE events ADD COLUMN purchase bytea, ADD COLUMN body bytea;
+UPDATE events SET purchase = dedupe_key;
+ALTER TABLE conversions
+  ADD COLUMN recurrence text NOT NULL DEFAULT 'unknown'
+    CHECK (recurrence IN ('unknown', 'one_time', 'first', 'renewal')),
+  ADD COLUMN account bytea, ADD COLUMN customer bytea, ADD COLUMN subscription bytea,
+  ADD COLUMN promotion_code bytea, ADD COLUMN coupon bytea,
+  ADD COLUMN sale boolean NOT NULL DEFAULT true;
+CREATE TABLE legacy_rows AS SELECT tenant, dedupe_key AS purchase, status, click_id, click_id_valid,
+  click_id_source, order_id, amount, currency, reversed_amount, customer_email, payment_link, livemode,
+  first_event_at, last_event_at, events FROM conversions;
+CREATE TABLE purchase_links (
+  tenant   bytea NOT NULL,
+  id       bytea NOT NULL,
+  purchase bytea NOT NULL,
+  PRIMARY KEY (tenant, id)
+);
+INSERT INTO purchase_links SELECT tenant, dedupe_key, dedupe_key FROM conversions;
+CREATE TABLE subscription_clicks (
+  tenant          bytea NOT NULL,
+  account         bytea NOT NULL,
+  subscription    bytea NOT NULL,
+  click_id        bytea NOT NULL,
+  click_id_valid  boolean NOT NULL,
+  click_id_source bytea NOT NULL,
+  bought_at       bigint NOT NULL,
+  purchase        bytea NOT NULL,
+  PRIMARY KEY (tenant, account, subscription)
+);
+CREATE INDEX events_by_purchase ON events (tenant, purchase);
+CREATE INDEX purchase_links_by_purchase ON purchase_links (tenant, purchase);
+CREATE INDEX legacy_rows_by_purchase ON legacy_rows (tenant, purchase);
+CREATE INDEX subscription_clicks_by_purchase ON subscription_clicks (tenant, purchase);
+CREATE INDEX conversions_by_subscription ON conversions (tenant, subscription);
+)sql";
 
-// Columns 0–14 in kSelectConversion's order.
-conversion_row read_row(const postgres::result& r, int i) {
-  conversion_row row;
-  row.dedupe_key = r.bytes(i, 0).value_or("");
-  row.status = status_from_label(r.bytes(i, 1).value_or("")).value_or(CLICKREF_CONVERSION_PENDING);
-  row.click_id = r.bytes(i, 2);
-  row.click_id_valid = r.integer(i, 3) != 0;
-  row.click_id_source = r.bytes(i, 4);
-  row.order_id = r.bytes(i, 5);
-  row.amount = r.nullable_integer(i, 6);
-  row.currency = r.bytes(i, 7);
-  row.reversed_amount = r.integer(i, 8);
-  row.customer_email = r.bytes(i, 9);
-  row.payment_link = r.bytes(i, 10);
-  row.livemode = r.integer(i, 11) != 0;
-  row.first_event_at = r.integer(i, 12);
-  row.last_event_at = r.integer(i, 13);
-  row.events = r.integer(i, 14);
-  return row;
-}
+// Every schema version, in order; a new version is appended, never edited.
+constexpr const char* kMigrations[] = {kVersion1, kVersion2};
+constexpr int64_t kNewestVersion = static_cast<int64_t>(std::size(kMigrations));
 
-postgres::params filter_params(const conversion_filter& f) {
-  postgres::params p;
-  p.add(f.tenant).add_word(f.status).add(f.from_s).add(f.until_s);
-  return p;
-}
+// One connection's statements as sql_session runs them.
+class postgres_session final : public sql_session {
+ public:
+  explicit postgres_session(postgres::connection& db) : db_(db) {}
 
-std::vector<conversion_totals> totals(postgres::connection& db, const char* query, const conversion_filter& f,
-                                      std::optional<int64_t> limit = std::nullopt) {
-  auto p = filter_params(f);
-  if (limit) p.add(*limit);
-  const auto r = db.run(query, p);
-  std::vector<conversion_totals> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({r.bytes(i, 0).value_or(""), r.bytes(i, 1), r.integer(i, 2), r.integer(i, 3), r.integer(i, 4),
-                   r.integer(i, 5)});
+  sql_rows query(const char* sql, const sql_args& args) override {
+    const auto r = db_.run(sql, bound(args));
+    sql_rows rows;
+    for (int i = 0; i < r.rows(); ++i) {
+      std::vector<sql_rows::cell> row(static_cast<size_t>(r.columns()));
+      for (int c = 0; c < r.columns(); ++c) {
+        if (r.is_integer(c)) {
+          row[c].number = r.nullable_integer(i, c);
+        } else {
+          row[c].text = r.bytes(i, c);
+        }
+      }
+      rows.add_row(std::move(row));
+    }
+    return rows;
   }
-  return out;
-}
+
+  int64_t execute(const char* sql, const sql_args& args) override { return db_.run(sql, bound(args)).changed(); }
+
+  void lock(uint64_t key) override {
+    db_.run(kAdvisoryLock, postgres::params().add(static_cast<int64_t>(key)));
+  }
+
+ private:
+  static postgres::params bound(const sql_args& args) {
+    postgres::params p;
+    for (const sql_value& v : args.values()) {
+      switch (v.type) {
+        case sql_value::kind::bytes:
+          p.add(v.text);
+          break;
+        case sql_value::kind::word:
+          p.add_word(v.text);
+          break;
+        case sql_value::kind::integer:
+          p.add(v.number);
+          break;
+        case sql_value::kind::flag:
+          p.add_flag(v.number.value_or(0) != 0);
+          break;
+      }
+    }
+    return p;
+  }
+
+  postgres::connection& db_;
+};
 
 bool worth_retrying(const postgres::error& e) {
   return e.sqlstate() == "40001" || e.sqlstate() == "40P01";  // serialization_failure, deadlock_detected
@@ -158,35 +193,14 @@ postgres_store::postgres_store(const std::string& uri, size_t connections)
   tx.commit();
 }
 
-record_result postgres_store::record(std::string_view tenant, std::string_view event_id, std::string_view event_type,
-                                     int64_t received_at, const conversion_row& incoming,
-                                     const postback_policy& policy) {
+record_result postgres_store::record(std::string_view tenant, const delivery& d, const crediting_rules& rules) {
   for (int attempt = 1;; ++attempt) {
     try {
       auto db = pool_.acquire();
       postgres::transaction tx(*db);
-      record_result result;
-      const auto event = db->run(
-          kInsertEvent,
-          postgres::params().add(event_id).add(event_type).add(incoming.dedupe_key).add(received_at).add(tenant));
-      if (event.changed() == 0) return result;  // seen before; the transaction rolls back having written nothing
-
-      result.outcome = record_outcome::recorded;
-      result.row = incoming;
-      if (db->run(kInsertNewConversion, row_params(incoming, tenant)).changed() == 0) {
-        const auto stored =
-            db->run(kLockConversion, postgres::params().add(incoming.dedupe_key).add(tenant));
-        if (stored.rows() == 1) result.row = merge(read_row(stored, 0), incoming);
-        db->run(kUpsertConversion, row_params(result.row, tenant));
-      }
-      if (policy) {
-        if (const auto url = policy(result.row)) {
-          result.postback_queued =
-              db->run(kInsertPostback,
-                      postgres::params().add(result.row.dedupe_key).add(*url).add(unix_ms_now()).add(tenant))
-                  .changed() == 1;
-        }
-      }
+      postgres_session session(*db);
+      record_result result = record_delivery(session, tenant, d, rules);
+      if (result.outcome == record_outcome::duplicate) return result;  // rolls back, having written nothing
       tx.commit();
       return result;
     } catch (const postgres::error& e) {
@@ -226,34 +240,15 @@ void postgres_store::postback_failed(const postback_job& job, int64_t attempts, 
 }
 
 std::vector<listed_conversion> postgres_store::conversions(const conversion_filter& filter) {
-  auto p = filter_params(filter);
-  p.add(filter.limit).add(filter.offset);
-  const auto r = pool_.acquire()->run(kListConversions, p);
-  std::vector<listed_conversion> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    listed_conversion item;
-    item.row = read_row(r, i);
-    if (auto state = r.bytes(i, 15)) {
-      item.postback = postback_state{std::move(*state), r.integer(i, 16), r.nullable_integer(i, 17), r.bytes(i, 18)};
-    }
-    item.tenant = r.bytes(i, 19).value_or("");
-    out.push_back(std::move(item));
-  }
-  return out;
+  auto db = pool_.acquire();
+  postgres_session session(*db);
+  return list_conversions(session, filter);
 }
 
 conversion_summary postgres_store::summary(const conversion_filter& filter) {
   auto db = pool_.acquire();
-  conversion_summary s;
-  s.matching = db->run(kCount, filter_params(filter)).integer(0, 0);
-  s.by_currency = totals(*db, kByCurrency, filter);
-  s.by_status = totals(*db, kByStatus, filter);
-  s.by_click = totals(*db, kByClick, filter, kMaxClickGroups);
-  auto p = filter_params(filter);
-  p.add(kMaxChartDays);
-  const auto r = db->run(kByDay, p);
-  for (int i = 0; i < r.rows(); ++i) s.by_day.push_back({r.integer(i, 0), r.bytes(i, 1), r.integer(i, 2), r.integer(i, 3)});
-  return s;
+  postgres_session session(*db);
+  return summarize(session, filter);
 }
 
 }  // namespace server

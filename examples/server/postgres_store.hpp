@@ -18,8 +18,7 @@ class postgres_store final : public store {
   // newer than that.
   postgres_store(const std::string& uri, size_t connections);
 
-  record_result record(std::string_view tenant, std::string_view event_id, std::string_view event_type,
-                       int64_t received_at, const conversion_row& incoming, const postback_policy& policy) override;
+  record_result record(std::string_view tenant, const delivery& d, const crediting_rules& rules) override;
   std::vector<listed_conversion> conversions(const conversion_filter& filter) override;
   conversion_summary summary(const conversion_filter& filter) override;
   void ping() override;

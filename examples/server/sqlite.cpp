@@ -69,6 +69,8 @@ void statement::run() {
   }
 }
 
+int statement::columns() const { return sqlite3_column_count(stmt_); }
+
 std::optional<std::string> statement::text(int column) const {
   if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));

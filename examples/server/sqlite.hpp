@@ -50,6 +50,7 @@ class statement {
   // Runs a statement that returns no rows.
   void run();
 
+  int columns() const;
   std::optional<std::string> text(int column) const;  // nullopt for NULL
   int64_t integer(int column) const;
   std::optional<int64_t> nullable_integer(int column) const;

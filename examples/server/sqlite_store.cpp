@@ -1,5 +1,7 @@
 #include "sqlite_store.hpp"
 
+#include "purchase_ledger.hpp"
+#include "store_reads.hpp"
 #include "store_sql.hpp"
 #include "unix_time.hpp"
 
@@ -8,7 +10,7 @@ namespace {
 
 using namespace sql;
 
-// The schema, version 2 (PRAGMA user_version). Status values are stored as
+// The schema of version 2 (PRAGMA user_version); kVersion3 adds to it. Status values are stored as
 // words so that the file reads well in the sqlite3 shell. Every table is
 // keyed by tenant first ('' in the single-tenant mode): one tenant's
 // deliveries can never touch another's rows, whatever ids they carry.
@@ -75,47 +77,90 @@ CREATE INDEX IF NOT EXISTS conversions_by_time ON conversions (first_event_at);
 PRAGMA user_version = 2;
 )sql";
 
-}  // namespace
+// Version 3 keeps every event's body and links a purchase's ids, so that a
+// purchase is folded from all its events; rows recorded before are kept as
+// they were, in legacy_rows, and take part in their purchase's fold.
+constexpr const char* kVersion3 = R"sql(
+ALTER TABLE events ADD COLUMN purchase TEXT;
+ALTER TABLE events ADD COLUMN body BLOB;
+UPDATE events SET purchase = dedupe_key;
+ALTER TABLE conversions ADD COLUMN recurrence TEXT NOT NULL DEFAULT 'unknown'
+  CHECK (recurrence IN ('unknown', 'one_time', 'first', 'renewal'));
+ALTER TABLE conversions ADD COLUMN account TEXT;
+ALTER TABLE conversions ADD COLUMN customer TEXT;
+ALTER TABLE conversions ADD COLUMN subscription TEXT;
+ALTER TABLE conversions ADD COLUMN promotion_code TEXT;
+ALTER TABLE conversions ADD COLUMN coupon TEXT;
+ALTER TABLE conversions ADD COLUMN sale INTEGER NOT NULL DEFAULT 1;
+CREATE TABLE legacy_rows AS SELECT tenant, dedupe_key AS purchase, status, click_id, click_id_valid,
+  click_id_source, order_id, amount, currency, reversed_amount, customer_email, payment_link, livemode,
+  first_event_at, last_event_at, events FROM conversions;
+CREATE TABLE purchase_links (
+  tenant   TEXT NOT NULL,
+  id       TEXT NOT NULL,
+  purchase TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+INSERT INTO purchase_links SELECT tenant, dedupe_key, dedupe_key FROM conversions;
+CREATE TABLE subscription_clicks (
+  tenant          TEXT NOT NULL,
+  account         TEXT NOT NULL,
+  subscription    TEXT NOT NULL,
+  click_id        TEXT NOT NULL,
+  click_id_valid  INTEGER NOT NULL,
+  click_id_source TEXT NOT NULL,
+  bought_at       INTEGER NOT NULL,
+  purchase        TEXT NOT NULL,
+  PRIMARY KEY (tenant, account, subscription)
+) WITHOUT ROWID;
+CREATE INDEX events_by_purchase ON events (tenant, purchase);
+CREATE INDEX purchase_links_by_purchase ON purchase_links (tenant, purchase);
+CREATE INDEX legacy_rows_by_purchase ON legacy_rows (tenant, purchase);
+CREATE INDEX subscription_clicks_by_purchase ON subscription_clicks (tenant, purchase);
+CREATE INDEX conversions_by_subscription ON conversions (tenant, subscription);
+PRAGMA user_version = 3;
+)sql";
 
-conversion_row read_conversion_row(const sqlite::statement& st) {
-  conversion_row row;
-  row.dedupe_key = st.text(0).value_or("");
-  row.status = status_from_label(st.text(1).value_or("")).value_or(CLICKREF_CONVERSION_PENDING);
-  row.click_id = st.text(2);
-  row.click_id_valid = st.integer(3) != 0;
-  row.click_id_source = st.text(4);
-  row.order_id = st.text(5);
-  row.amount = st.nullable_integer(6);
-  row.currency = st.text(7);
-  row.reversed_amount = st.integer(8);
-  row.customer_email = st.text(9);
-  row.payment_link = st.text(10);
-  row.livemode = st.integer(11) != 0;
-  row.first_event_at = st.integer(12);
-  row.last_event_at = st.integer(13);
-  row.events = st.integer(14);
-  return row;
-}
+// One connection's statements as sql_session runs them.
+class sqlite_session final : public sql_session {
+ public:
+  explicit sqlite_session(sqlite::connection& db) : db_(db) {}
 
-namespace {
+  sql_rows query(const char* sql, const sql_args& args) override {
+    auto st = db_.prepare(sql);
+    bind(st, args);
+    sql_rows rows;
+    while (st.step()) {
+      std::vector<sql_rows::cell> row(static_cast<size_t>(st.columns()));
+      for (int c = 0; c < st.columns(); ++c) row[c] = {st.text(c), st.nullable_integer(c)};
+      rows.add_row(std::move(row));
+    }
+    return rows;
+  }
 
-void bind_row(sqlite::statement& st, const conversion_row& row) {
-  st.bind(1, row.dedupe_key)
-      .bind(2, status_label(row.status))
-      .bind(3, row.click_id)
-      .bind(4, int64_t{row.click_id_valid})
-      .bind(5, row.click_id_source)
-      .bind(6, row.order_id)
-      .bind(7, row.amount)
-      .bind(8, row.currency)
-      .bind(9, row.reversed_amount)
-      .bind(10, row.customer_email)
-      .bind(11, row.payment_link)
-      .bind(12, int64_t{row.livemode})
-      .bind(13, row.first_event_at)
-      .bind(14, row.last_event_at)
-      .bind(15, row.events);
-}
+  int64_t execute(const char* sql, const sql_args& args) override {
+    auto st = db_.prepare(sql);
+    bind(st, args);
+    st.run();
+    return db_.changes();
+  }
+
+  void lock(uint64_t) override {}  // the commit queue is the only writer
+
+ private:
+  static void bind(sqlite::statement& st, const sql_args& args) {
+    int i = 1;
+    for (const sql_value& v : args.values()) {
+      if (v.type == sql_value::kind::bytes || v.type == sql_value::kind::word) {
+        st.bind(i++, v.text);
+      } else {
+        st.bind(i++, v.number);
+      }
+    }
+  }
+
+  sqlite::connection& db_;
+};
 
 size_t pool_size(const std::string& path, size_t connections) {
   const bool private_memory = path == ":memory:" || path.empty();
@@ -136,47 +181,40 @@ sqlite_store::sqlite_store(const std::string& path, size_t connections)
     auto st = db->prepare("PRAGMA user_version");
     if (st.step()) version = st.integer(0);
   }
-  if (version == 1) db->exec(kRenameVersion1);
-  db->exec(kTables);
-  if (version == 1) db->exec(kCopyVersion1);
-  db->exec(kIndexes);
+  if (version > 3) {
+    throw sqlite::error("the database's schema is version " + std::to_string(version) +
+                            ", newer than this server knows (3)",
+                        0);
+  }
+  if (version < 2) {
+    if (version == 1) db->exec(kRenameVersion1);
+    db->exec(kTables);
+    if (version == 1) db->exec(kCopyVersion1);
+    db->exec(kIndexes);
+  }
+  if (version < 3) db->exec(kVersion3);
   tx.commit();
 }
 
-record_result sqlite_store::record(std::string_view tenant, std::string_view event_id, std::string_view event_type,
-                                   int64_t received_at, const conversion_row& incoming, const postback_policy& policy) {
+record_result sqlite_store::record(std::string_view tenant, const delivery& d, const crediting_rules& rules) {
   record_result result;
   writes_.run([&](sqlite::connection& db) {
-    db.prepare(kInsertEvent)
-        .bind(1, event_id)
-        .bind(2, event_type)
-        .bind(3, incoming.dedupe_key)
-        .bind(4, received_at)
-        .bind(5, tenant)
-        .run();
-    if (db.changes() == 0) return;  // seen before
-
-    result.outcome = record_outcome::recorded;
-    result.row = incoming;
-    {
-      auto st = db.prepare(kSelectConversion);
-      st.bind(1, incoming.dedupe_key).bind(2, tenant);
-      if (st.step()) result.row = merge(read_conversion_row(st), incoming);
-    }
-    {
-      auto st = db.prepare(kUpsertConversion);
-      bind_row(st, result.row);
-      st.bind(16, tenant);
-      st.run();
-    }
-    if (policy) {
-      if (const auto url = policy(result.row)) {
-        db.prepare(kInsertPostback).bind(1, result.row.dedupe_key).bind(2, *url).bind(3, unix_ms_now()).bind(4, tenant).run();
-        result.postback_queued = db.changes() == 1;
-      }
-    }
+    sqlite_session session(db);
+    result = record_delivery(session, tenant, d, rules);
   });
   return result;
+}
+
+std::vector<listed_conversion> sqlite_store::conversions(const conversion_filter& filter) {
+  auto db = pool_.acquire();
+  sqlite_session session(*db);
+  return list_conversions(session, filter);
+}
+
+conversion_summary sqlite_store::summary(const conversion_filter& filter) {
+  auto db = pool_.acquire();
+  sqlite_session session(*db);
+  return summarize(session, filter);
 }
 
 void sqlite_store::ping() {

@@ -15,8 +15,7 @@ class sqlite_store final : public store {
   // the database is ":memory:", which is private to its connection).
   sqlite_store(const std::string& path, size_t connections);
 
-  record_result record(std::string_view tenant, std::string_view event_id, std::string_view event_type,
-                       int64_t received_at, const conversion_row& incoming, const postback_policy& policy) override;
+  record_result record(std::string_view tenant, const delivery& d, const crediting_rules& rules) override;
   std::vector<listed_conversion> conversions(const conversion_filter& filter) override;
   conversion_summary summary(const conversion_filter& filter) override;
   void ping() override;
@@ -33,6 +32,4 @@ class sqlite_store final : public store {
 
 // Reads a conversion row from columns 0–14 in the order of kSelectConversion
 // (store_sql.hpp): dedupe_key, status, click_id, …, events.
-conversion_row read_conversion_row(const sqlite::statement& st);
-
 }  // namespace server

@@ -6,10 +6,12 @@
 #pragma once
 
 #include "conversion_row.hpp"
+#include "renewal_policy.hpp"
 #include "storage_error.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,8 +27,8 @@ enum class record_outcome {
 
 struct record_result {
   record_outcome outcome = record_outcome::duplicate;
-  conversion_row row;            // the purchase's row after the merge (when recorded)
-  bool postback_queued = false;  // this event made the row due for forwarding
+  conversion_row row;            // the purchase's row after the event (when recorded)
+  bool postback_queued = false;  // this event made a row due for forwarding
 };
 
 struct postback_state {
@@ -89,9 +91,28 @@ struct conversion_summary {
 constexpr int64_t kMaxClickGroups = 50;
 constexpr int64_t kMaxChartDays = 92;
 
-// Given a merged row, the postback URL to send for it, or nullopt when the
-// row is not (or not yet) to be forwarded.
+// Given a purchase's row, the postback URL to send for it, or nullopt when
+// the row is not (or not yet) to be forwarded.
 using postback_policy = std::function<std::optional<std::string>(const conversion_row&)>;
+
+// Promotion code or coupon id → the click id its purchases are credited to.
+using promotion_clicks = std::map<std::string, std::string, std::less<>>;
+
+// How a tenant credits its purchases beyond the click id they carry.
+struct crediting_rules {
+  postback_policy postback;                      // empty: nothing is forwarded
+  const promotion_clicks* promotions = nullptr;  // coupon-based affiliates
+  renewal_policy renewals;                       // recurring commission
+};
+
+// One verified delivery, and its conversion (which borrows from `body`).
+struct delivery {
+  std::string_view event_id;
+  std::string_view event_type;
+  std::string_view body;  // exactly as received: kept, so that a purchase is always folded from all its events
+  int64_t received_at = 0;
+  const clickref_conversion* conversion = nullptr;
+};
 
 // How long a claimed postback is left to the instance that claimed it. Far
 // longer than one HTTP attempt takes; if the instance dies mid-attempt,
@@ -104,14 +125,12 @@ class store {
  public:
   virtual ~store() = default;
 
-  // Records one verified event: the event id (a repeated id changes
-  // nothing), the purchase's row merged with `incoming`, and a postback when
-  // `policy` asks for one and none exists for the purchase. Returns once the
-  // record is durable; throws storage_error, with nothing recorded, when it
-  // could not be.
-  virtual record_result record(std::string_view tenant, std::string_view event_id, std::string_view event_type,
-                               int64_t received_at, const conversion_row& incoming,
-                               const postback_policy& policy) = 0;
+  // Records one delivery as purchase_ledger.hpp describes: the event (a
+  // repeated id changes nothing), its purchase's row folded again, the
+  // subscription's renewals credited, and a postback for each row the
+  // rules forward that has none. Returns once the record is durable; throws
+  // storage_error, with nothing recorded, when it could not be.
+  virtual record_result record(std::string_view tenant, const delivery& d, const crediting_rules& rules) = 0;
 
   // The conversions the filter matches, the most recent first (by their
   // first event), one page of filter.limit from filter.offset.

@@ -6,45 +6,82 @@
 
 namespace server::sql {
 
-// Recording a delivery.
+// The columns of a conversion row, in the order read_row (store_rows.cpp)
+// reads them, each prefixed with `table`.
+#define CLICKREF_ROW_COLUMNS(t)                                                                    \
+  t "dedupe_key, " t "status, " t "click_id, " t "click_id_valid, " t "click_id_source, " t "order_id, " \
+  t "amount, " t "currency, " t "reversed_amount, " t "customer_email, " t "payment_link, " t "livemode, "  \
+  t "first_event_at, " t "last_event_at, " t "events, " t "recurrence, " t "account, " t "customer, "     \
+  t "subscription, " t "promotion_code, " t "coupon, " t "sale"
 
+// Recording a delivery (purchase_ledger.cpp).
+
+// ?6: the purchase the event is folded into; ?7 its body, as received.
 inline constexpr const char* kInsertEvent =
-    "INSERT INTO events (event_id, event_type, dedupe_key, received_at, tenant) VALUES (?1, ?2, ?3, ?4, ?5) "
-    "ON CONFLICT (tenant, event_id) DO NOTHING";
+    "INSERT INTO events (event_id, event_type, dedupe_key, received_at, tenant, purchase, body) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tenant, event_id) DO NOTHING";
 
-#define CLICKREF_SELECT_CONVERSION                                                                 \
-  "SELECT dedupe_key, status, click_id, click_id_valid, click_id_source, order_id, amount, currency, " \
-  "reversed_amount, customer_email, payment_link, livemode, first_event_at, last_event_at, events "    \
-  "FROM conversions WHERE dedupe_key = ?1 AND tenant = ?2"
+// Which purchases any of up to four ids (?2–?5, repeated to fill) belong to.
+inline constexpr const char* kLinkedPurchases =
+    "SELECT DISTINCT purchase FROM purchase_links WHERE tenant = ?1 AND id IN (?2, ?3, ?4, ?5)";
+inline constexpr const char* kLink =
+    "INSERT INTO purchase_links (tenant, id, purchase) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (tenant, id) DO UPDATE SET purchase = excluded.purchase";
 
-inline constexpr const char* kSelectConversion = CLICKREF_SELECT_CONVERSION;
-// PostgreSQL: waits for, then holds, the row's lock until COMMIT, so that a
-// concurrent delivery of the same purchase merges into this one's result.
-inline constexpr const char* kLockConversion = CLICKREF_SELECT_CONVERSION " FOR UPDATE";
-#undef CLICKREF_SELECT_CONVERSION
+// Purchase ?2 turned out to be part of purchase ?3: everything of it moves.
+inline constexpr const char* kMoveEvents = "UPDATE events SET purchase = ?3 WHERE tenant = ?1 AND purchase = ?2";
+inline constexpr const char* kMoveLinks = "UPDATE purchase_links SET purchase = ?3 WHERE tenant = ?1 AND purchase = ?2";
+inline constexpr const char* kMoveLegacyRows =
+    "UPDATE legacy_rows SET purchase = ?3 WHERE tenant = ?1 AND purchase = ?2";
+inline constexpr const char* kMoveSubscriptionClicks =
+    "UPDATE subscription_clicks SET purchase = ?3 WHERE tenant = ?1 AND purchase = ?2";
+// Its postback, unless ?3 has one already: one purchase, one postback.
+inline constexpr const char* kMovePostback =
+    "UPDATE postbacks SET dedupe_key = ?3 WHERE tenant = ?1 AND dedupe_key = ?2 "
+    "AND NOT EXISTS (SELECT 1 FROM postbacks p WHERE p.tenant = ?1 AND p.dedupe_key = ?3)";
+inline constexpr const char* kDeletePostback = "DELETE FROM postbacks WHERE tenant = ?1 AND dedupe_key = ?2";
+inline constexpr const char* kDeleteConversion = "DELETE FROM conversions WHERE tenant = ?1 AND dedupe_key = ?2";
 
-// Parameters ?1–?16: the row's fields in kSelectConversion's order, then the tenant.
-#define CLICKREF_INSERT_CONVERSION                                                                 \
-  "INSERT INTO conversions (dedupe_key, status, click_id, click_id_valid, click_id_source, order_id, " \
-  "amount, currency, reversed_amount, customer_email, payment_link, livemode, first_event_at, "       \
-  "last_event_at, events, tenant) "                                                                 \
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+inline constexpr const char* kEventBodies =
+    "SELECT body FROM events WHERE tenant = ?1 AND purchase = ?2 AND body IS NOT NULL";
+// Rows recorded before events were kept (schema versions before purchase
+// links), as conversion rows.
+inline constexpr const char* kLegacyRows =
+    "SELECT purchase, status, click_id, click_id_valid, click_id_source, order_id, amount, currency, "
+    "reversed_amount, customer_email, payment_link, livemode, first_event_at, last_event_at, events, "
+    "'unknown', NULL, NULL, NULL, NULL, NULL, 1 FROM legacy_rows WHERE tenant = ?1 AND purchase = ?2";
 
-// PostgreSQL inserts a purchase's first row this way: of two instances
-// inserting it at once, the second waits for the first's COMMIT, inserts
-// nothing, and goes on to lock and merge.
-inline constexpr const char* kInsertNewConversion = CLICKREF_INSERT_CONVERSION "ON CONFLICT (tenant, dedupe_key) DO NOTHING";
+// ?2 account ('' outside Connect), ?3 subscription.
+inline constexpr const char* kSubscriptionClick =
+    "SELECT click_id, click_id_valid, click_id_source, bought_at, purchase FROM subscription_clicks "
+    "WHERE tenant = ?1 AND account = ?2 AND subscription = ?3";
+inline constexpr const char* kSetSubscriptionClick =
+    "INSERT INTO subscription_clicks (tenant, account, subscription, click_id, click_id_valid, "
+    "click_id_source, bought_at, purchase) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT (tenant, account, subscription) DO UPDATE SET click_id = excluded.click_id, "
+    "click_id_valid = excluded.click_id_valid, click_id_source = excluded.click_id_source, "
+    "bought_at = excluded.bought_at, purchase = excluded.purchase";
+inline constexpr const char* kSubscriptionRows =
+    "SELECT " CLICKREF_ROW_COLUMNS("") " FROM conversions "
+    "WHERE tenant = ?1 AND subscription = ?3 AND COALESCE(account, '') = ?2";
 
+// Parameters ?1–?22: the row's fields in CLICKREF_ROW_COLUMNS order, then ?23 the tenant.
 inline constexpr const char* kUpsertConversion =
-    CLICKREF_INSERT_CONVERSION
+    "INSERT INTO conversions (" CLICKREF_ROW_COLUMNS("") ", tenant) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
+    "?21, ?22, ?23) "
     "ON CONFLICT (tenant, dedupe_key) DO UPDATE SET status = excluded.status, click_id = excluded.click_id, "
     "click_id_valid = excluded.click_id_valid, click_id_source = excluded.click_id_source, "
     "order_id = excluded.order_id, amount = excluded.amount, currency = excluded.currency, "
     "reversed_amount = excluded.reversed_amount, customer_email = excluded.customer_email, "
     "payment_link = excluded.payment_link, livemode = excluded.livemode, "
-    "first_event_at = excluded.first_event_at, last_event_at = excluded.last_event_at, events = "
-    "excluded.events";
-#undef CLICKREF_INSERT_CONVERSION
+    "first_event_at = excluded.first_event_at, last_event_at = excluded.last_event_at, "
+    "events = excluded.events, recurrence = excluded.recurrence, account = excluded.account, "
+    "customer = excluded.customer, subscription = excluded.subscription, "
+    "promotion_code = excluded.promotion_code, coupon = excluded.coupon, sale = excluded.sale";
+
+// PostgreSQL: an advisory lock, held to COMMIT (sql_session::lock).
+inline constexpr const char* kAdvisoryLock = "SELECT pg_advisory_xact_lock(?1)";
 
 inline constexpr const char* kInsertPostback =
     "INSERT INTO postbacks (dedupe_key, url, state, attempts, next_attempt_ms, tenant) VALUES (?1, ?2, "
@@ -90,9 +127,7 @@ inline constexpr const char* kPing = "SELECT 1";
   " AND (?3 IS NULL OR c.first_event_at >= ?3) AND (?4 IS NULL OR c.first_event_at < ?4) "
 
 inline constexpr const char* kListConversions =
-    "SELECT c.dedupe_key, c.status, c.click_id, c.click_id_valid, c.click_id_source, c.order_id, c.amount, "
-    "c.currency, c.reversed_amount, c.customer_email, c.payment_link, c.livemode, c.first_event_at, "
-    "c.last_event_at, c.events, p.state, p.attempts, p.delivered_at, p.last_error, c.tenant "
+    "SELECT " CLICKREF_ROW_COLUMNS("c.") ", p.state, p.attempts, p.delivered_at, p.last_error, c.tenant "
     "FROM conversions c LEFT JOIN postbacks p ON p.tenant = c.tenant AND p.dedupe_key = c.dedupe_key"
     CLICKREF_FILTER "ORDER BY c.first_event_at DESC, c.tenant, c.dedupe_key LIMIT ?5 OFFSET ?6";
 
@@ -126,5 +161,6 @@ inline constexpr const char* kByDay =
 
 #undef CLICKREF_SUMS
 #undef CLICKREF_FILTER
+#undef CLICKREF_ROW_COLUMNS
 
 }  // namespace server::sql

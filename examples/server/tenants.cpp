@@ -25,6 +25,7 @@ struct tenant_settings {
   std::string postback_base;
   std::vector<std::string> postback_params;
   std::vector<std::string> promotion_clicks;  // "CODE=CLICK_ID"
+  renewal_policy renewals;
 };
 
 // "CODE=CLICK_ID" entries (checked by promotion_click_error) as a map; a
@@ -60,7 +61,7 @@ std::unique_ptr<const tenant> build_tenant(const tenant_settings& s, const tenan
   return std::unique_ptr<const tenant>(new tenant{
       s.name, s.hosts, s.secrets.size(), site(s.payment_hosts),
       webhook_receiver(std::move(*verifier), ctx.db, std::move(forward), ctx.postback_queued, s.name,
-                       promotion_click_map(s.promotion_clicks))});
+                       promotion_click_map(s.promotion_clicks), s.renewals)});
 }
 
 // A tenant name is a path segment (/stripe/postback/<name>) and a filter
@@ -146,10 +147,15 @@ tenant_settings read_tenant(const std::string& name, const toml::table& table, c
       for (const std::string& p : s.promotion_clicks) {
         if (std::string error = promotion_click_error(p); !error.empty()) fail(value, "promotion_clicks " + error);
       }
+    } else if (k == "renewals") {
+      const auto text = value.value<std::string>();
+      const auto policy = text ? renewal_policy::parse(*text) : std::nullopt;
+      if (!policy) fail(value, "renewals must be \"first\", \"lifetime\" or \"months:N\" (1-1200)");
+      s.renewals = *policy;
     } else {
       fail(value, "unknown key " + std::string(k) +
                       " (expected hosts, secrets, secret_files, secret_env, payment_hosts, postback_base, "
-                      "postback_params, promotion_clicks)");
+                      "postback_params, promotion_clicks, renewals)");
     }
   }
   for (const std::string& secret : s.secrets) {
@@ -233,6 +239,7 @@ tenants_result single_tenant(const config& cfg, const tenant_context& ctx) {
   s.postback_base = cfg.postback_base;
   s.postback_params = cfg.postback_params;
   s.promotion_clicks = cfg.promotion_clicks;
+  s.renewals = *renewal_policy::parse(cfg.renewals);  // checked when the configuration was read
   tenants_result result;
   std::vector<std::unique_ptr<const tenant>> tenants;
   tenants.push_back(build_tenant(s, ctx, result.error));

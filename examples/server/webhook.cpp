@@ -36,13 +36,14 @@ webhook_reply acknowledged(std::string_view outcome, std::string_view event_id) 
 webhook_receiver::webhook_receiver(clickref::verifier verifier, store& db,
                                    std::optional<postback_target> forward,
                                    std::function<void()> postback_queued, std::string tenant,
-                                   promotion_clicks promotions)
+                                   promotion_clicks promotions, renewal_policy renewals)
     : verifier_(std::move(verifier)),
       db_(db),
       forward_(std::move(forward)),
       postback_queued_(std::move(postback_queued)),
       tenant_(std::move(tenant)),
-      promotions_(std::move(promotions)) {}
+      promotions_(std::move(promotions)),
+      renewals_(renewals) {}
 
 webhook_reply webhook_receiver::receive(std::string_view body, std::string_view signature_header) const {
   // The signature covers the raw bytes: verify before anything reads them.
@@ -63,31 +64,23 @@ webhook_reply webhook_receiver::receive(std::string_view body, std::string_view 
   if (s != CLICKREF_OK) return rejected(s);
   // One row per purchase needs a key; an event without one cannot be merged safely.
   if (c.event_id.len == 0 || c.dedupe_key.len == 0) return rejected(CLICKREF_E_NOT_AN_EVENT);
-  return record(c);
+  return record(body, c);
 }
 
-void webhook_receiver::credit_promotion(const clickref_conversion& c, conversion_row& row) const {
-  for (const clickref_str code : {c.promotion_code, c.coupon}) {
-    if (code.len == 0) continue;
-    const auto mapped = promotions_.find(view(code));
-    if (mapped == promotions_.end()) continue;
-    row.click_id = mapped->second;
-    row.click_id_valid = true;  // checked when the configuration was read
-    row.click_id_source = "promotion_code";
-    return;
-  }
-}
-
-webhook_reply webhook_receiver::record(const clickref_conversion& c) const {
+webhook_reply webhook_receiver::record(std::string_view body, const clickref_conversion& c) const {
   const std::string_view event_id = view(c.event_id);
-  const postback_policy policy = [this](const conversion_row& row) -> std::optional<std::string> {
-    return forward_ ? forward_->url_for(row) : std::nullopt;
-  };
-  conversion_row incoming = row_from_event(c);
-  if (!incoming.click_id) credit_promotion(c, incoming);
+  delivery d;
+  d.event_id = event_id;
+  d.event_type = view(c.event_type);
+  d.body = body;
+  d.received_at = static_cast<int64_t>(std::time(nullptr));
+  d.conversion = &c;
+  crediting_rules rules;
+  if (forward_) rules.postback = [this](const conversion_row& row) { return forward_->url_for(row); };
+  rules.promotions = &promotions_;
+  rules.renewals = renewals_;
   try {
-    const record_result result = db_.record(tenant_, event_id, view(c.event_type),
-                                            static_cast<int64_t>(std::time(nullptr)), incoming, policy);
+    const record_result result = db_.record(tenant_, d, rules);
     if (result.postback_queued && postback_queued_) postback_queued_();
     webhook_reply reply =
         acknowledged(result.outcome == record_outcome::recorded ? "recorded" : "duplicate", event_id);

@@ -8,15 +8,11 @@
 #include <clickref/signature.hpp>
 
 #include <functional>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace server {
-
-// Promotion code or coupon id → the click id its purchases are credited to.
-using promotion_clicks = std::map<std::string, std::string, std::less<>>;
 
 struct webhook_reply {
   int http_status = 200;
@@ -34,9 +30,10 @@ class webhook_receiver {
   // `tenant`: whose rows these deliveries are ("" in the single-tenant mode).
   // `promotions`: click ids for purchases that carry none of their own but
   // redeemed one of these promotion codes or coupons (coupon-based affiliates).
+  // `renewals`: which renewals of a subscription its click is credited with.
   webhook_receiver(clickref::verifier verifier, store& db, std::optional<postback_target> forward,
                    std::function<void()> postback_queued, std::string tenant = "",
-                   promotion_clicks promotions = {});
+                   promotion_clicks promotions = {}, renewal_policy renewals = {});
 
   // Handles one delivery: the raw body exactly as received and the
   // Stripe-Signature header.
@@ -49,10 +46,7 @@ class webhook_receiver {
   webhook_reply receive(std::string_view body, std::string_view signature_header) const;
 
  private:
-  webhook_reply record(const clickref_conversion& c) const;
-  // Credits a row without a click id to the click its promotion code, else
-  // its coupon, is mapped to, if either is.
-  void credit_promotion(const clickref_conversion& c, conversion_row& row) const;
+  webhook_reply record(std::string_view body, const clickref_conversion& c) const;
 
   clickref::verifier verifier_;
   store& db_;
@@ -60,6 +54,7 @@ class webhook_receiver {
   std::function<void()> postback_queued_;
   std::string tenant_;
   promotion_clicks promotions_;
+  renewal_policy renewals_;
 };
 
 }  // namespace server

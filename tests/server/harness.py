@@ -12,7 +12,9 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SERVER = os.environ.get("CLICKREF_SERVER", "clickref-server")
 # "sqlite" (the default) or "postgresql" (conftest.py starts the cluster).
@@ -195,3 +197,42 @@ def set_cookie_attributes(value: str):
         parsed[k.lower()] = v
     return name, val, parsed
 
+
+class Stub:
+    """A stand-in for Tracknow's postback endpoint on loopback: records every
+    request; answers 500 to the first `failures` of them, each after `delay_s`."""
+
+    def __init__(self, failures=0, port=0, delay_s=0):
+        self.requests = []
+        self.failures = failures
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                stub.requests.append(self.path)
+                time.sleep(delay_s)
+                failing = len(stub.requests) <= stub.failures
+                self.send_response(500 if failing else 200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.port = self.http.server_address[1]
+        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
+        self.thread.start()
+
+    def base(self):
+        return f"http://127.0.0.1:{self.port}/postback"
+
+    def close(self):
+        self.http.shutdown()
+        self.http.server_close()
+
+
+def postback_args(base):
+    return ["--postback-base", base, "--postback-param", "campaign_id=7", "--postback-param", "goal=sale",
+            "--postback-retry-ms", "200"]

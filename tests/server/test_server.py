@@ -22,12 +22,12 @@ import threading
 import time
 from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 import stripe_events as se
-from harness import BACKEND, SECRET, SERVER, Server, hrefs_by_text, set_cookie_attributes, sign, wait_until
+from harness import (BACKEND, SECRET, SERVER, Server, Stub, hrefs_by_text, postback_args, set_cookie_attributes, sign,
+                     wait_until)
 
 # The pricing page's payment links as the template has them, decoded (what
 # a browser's DOM holds before any rewriting).
@@ -191,6 +191,12 @@ def test_bad_list_limit_is_400(server, limit):
 # ---------------------------------------------------------------- the webhook
 
 
+# What a row of a one-time sale outside Connect, with no customer and no
+# discount, says beyond its amounts and click id.
+ONE_TIME_SALE = {"sale": True, "recurrence": "one_time", "account": None, "customer": None, "subscription": None,
+                 "promotion_code": None, "coupon": None}
+
+
 def test_a_paid_checkout_becomes_one_attributed_approved_conversion(server):
     session, charge = se.paid_purchase("card1", "aff_42")
     r = server.deliver(se.body(session))
@@ -216,6 +222,7 @@ def test_a_paid_checkout_becomes_one_attributed_approved_conversion(server):
         "first_event_at": se.CREATED,
         "last_event_at": se.CREATED + 5,
         "events": 2,
+        **ONE_TIME_SALE,
         "postback": None,
     }]
 
@@ -261,6 +268,7 @@ def expected_delayed_row(tag):
         "first_event_at": se.CREATED,
         "last_event_at": se.CREATED + 180,
         "events": 4,
+        **ONE_TIME_SALE,
         "postback": None,
     }
 
@@ -709,7 +717,9 @@ def test_configuration_errors():
                           (["--postback-base", "ftp://x"], "--postback-base expects an http(s) URL"),
                           (["--postback-param", "novalue"], "--postback-param expects KEY=VALUE"),
                           (["--promotion-click", "promo_1"], "--promotion-click expects CODE=CLICK_ID"),
-                          (["--promotion-click", "promo_1=not valid"], "--promotion-click expects CODE=CLICK_ID with")]:
+                          (["--promotion-click", "promo_1=not valid"], "--promotion-click expects CODE=CLICK_ID with"),
+                          *((["--renewals", bad], "--renewals must be first, lifetime or months:N")
+                            for bad in ("forever", "months:0", "months:1201", "months:", "months:+3", "months:2x"))]:
         r = run_server(args, env)
         assert r.returncode == 2, args
         assert message in r.stderr, (args, r.stderr)
@@ -812,46 +822,6 @@ def test_a_full_disk_is_503_and_recovers_when_space_returns(tmp_path, small_disk
 
 
 # ---------------------------------------------------------------- postbacks
-
-
-class Stub:
-    """A stand-in for Tracknow's postback endpoint on loopback: records every
-    request; answers 500 to the first `failures` of them, each after `delay_s`."""
-
-    def __init__(self, failures=0, port=0, delay_s=0):
-        self.requests = []
-        self.failures = failures
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                stub.requests.append(self.path)
-                time.sleep(delay_s)
-                failing = len(stub.requests) <= stub.failures
-                self.send_response(500 if failing else 200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args):
-                pass
-
-        self.http = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.port = self.http.server_address[1]
-        self.thread = threading.Thread(target=self.http.serve_forever, daemon=True)
-        self.thread.start()
-
-    def base(self):
-        return f"http://127.0.0.1:{self.port}/postback"
-
-    def close(self):
-        self.http.shutdown()
-        self.http.server_close()
-
-
-def postback_args(base):
-    return ["--postback-base", base, "--postback-param", "campaign_id=7", "--postback-param", "goal=sale",
-            "--postback-retry-ms", "200"]
 
 
 def test_postback_is_retried_after_a_failure_and_sent_once(tmp_path):
