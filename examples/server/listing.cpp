@@ -309,7 +309,7 @@ std::string dashboard_html(const conversion_summary& summary, const std::vector<
     out += "<tr class=\"conversion\">";
     cell(out, item.tenant);
     cell(out, utc_time(r.first_event_at));
-    cell(out, r.click_id.value_or("(none)"));
+    cell(out, r.click_id.value_or(r.sale ? "(none)" : "(unlinked payment)"));
     cell(out, r.order_id.value_or(r.dedupe_key));
     // A sale shows its amount; a purchase seen only through its refund shows what was reversed.
     const auto amount = decimal(r.amount ? r.amount : std::optional<int64_t>(r.reversed_amount), r.currency);

@@ -131,10 +131,12 @@ inline constexpr const char* kListConversions =
     "FROM conversions c LEFT JOIN postbacks p ON p.tenant = c.tenant AND p.dedupe_key = c.dedupe_key"
     CLICKREF_FILTER "ORDER BY c.first_event_at DESC, c.tenant, c.dedupe_key LIMIT ?5 OFFSET ?6";
 
-// CAST: PostgreSQL sums bigints as numeric.
+// CAST: PostgreSQL sums bigints as numeric. A payment the server could not
+// link to its purchase (not a sale) adds nothing to the sales' amounts: its
+// money is its purchase's, which is counted where that purchase is.
 #define CLICKREF_SUMS                                                                              \
-  "COUNT(*), CAST(COALESCE(SUM(c.amount), 0) AS BIGINT), "                                         \
-  "CAST(COALESCE(SUM(CASE WHEN c.status = 'approved' THEN c.amount END), 0) AS BIGINT), "          \
+  "COUNT(*), CAST(COALESCE(SUM(CASE WHEN c.sale THEN c.amount END), 0) AS BIGINT), "              \
+  "CAST(COALESCE(SUM(CASE WHEN c.status = 'approved' AND c.sale THEN c.amount END), 0) AS BIGINT), " \
   "CAST(SUM(c.reversed_amount) AS BIGINT) "
 
 inline constexpr const char* kCount = "SELECT COUNT(*) FROM conversions c" CLICKREF_FILTER;
@@ -154,7 +156,7 @@ inline constexpr const char* kByClick =
 
 inline constexpr const char* kByDay =
     "SELECT c.first_event_at / 86400 AS day, c.currency, COUNT(*), "
-    "CAST(COALESCE(SUM(CASE WHEN c.status = 'approved' THEN c.amount END), 0) AS BIGINT) "
+    "CAST(COALESCE(SUM(CASE WHEN c.status = 'approved' AND c.sale THEN c.amount END), 0) AS BIGINT) "
     "FROM conversions c" CLICKREF_FILTER
     "AND c.first_event_at / 86400 > (SELECT MAX(first_event_at) / 86400 FROM conversions c" CLICKREF_FILTER
     ") - ?5 GROUP BY day, c.currency ORDER BY day, c.currency NULLS FIRST";

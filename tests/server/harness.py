@@ -10,6 +10,7 @@ import hmac
 import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -236,3 +237,10 @@ class Stub:
 def postback_args(base):
     return ["--postback-base", base, "--postback-param", "campaign_id=7", "--postback-param", "goal=sale",
             "--postback-retry-ms", "200"]
+
+
+def totals_rows(html, title):
+    """The cells of each row of the dashboard's totals table `title`."""
+    table = re.search(rf"<h2>{title}</h2>\s*<table.*?</table>", html, re.S).group(0)
+    body = table.split("<tbody>", 1)[1]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]

@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 
 import stripe_events as se
-from harness import BACKEND, Server, Stub, postback_args, wait_until
+from harness import BACKEND, Server, Stub, postback_args, totals_rows, wait_until
 
 VERSIONS = Path(__file__).resolve().parent.parent / "data" / "stripe_versions"
 BASIL = VERSIONS / "basil_2025_06_30"
 
 
-def scenario_files(name):
-    return sorted(p for p in (BASIL / name).glob("[0-9]*.json"))
+def scenario_files(name, family=BASIL):
+    return sorted(p for p in (family / name).glob("[0-9]*.json"))
 
 
 def without_metadata_clicks(value, in_metadata=False):
@@ -49,8 +49,8 @@ def deliver_files(server, files, metadata_clicks=True):
         assert r.status == 200, (path.name, r.body)
 
 
-def expected(name):
-    return json.loads((BASIL / name / "expected.json").read_text())
+def expected(name, family=BASIL):
+    return json.loads((family / name / "expected.json").read_text())
 
 
 def by_key(server):
@@ -186,6 +186,32 @@ def test_a_bad_renewal_policy_in_the_tenants_file_is_refused(tmp_path):
     with pytest.raises(AssertionError, match="exited with 2"):
         s.start()
     assert "renewals must be" in s.log_path.read_text()
+
+
+@pytest.mark.parametrize("family, rows", [("pre_basil_2024_06_20", 1), ("basil_2025_03_31", 2),
+                                          ("basil_2025_06_30", 1), ("clover_2025_09_30", 1)])
+def test_a_subscription_bought_through_a_payment_link_is_one_attributed_sale_in_the_dashboard(
+        tmp_path, family, rows):
+    """The issue's case: on every API version, the subscription's first
+    payment is one attributed sale. On 2025-03-31.basil to 2025-05-27.basil
+    its charge names no invoice, and nothing links them: the charge is
+    listed apart as an unlinked payment and adds nothing to the totals."""
+    want = expected("subscription_first", VERSIONS / family)
+    (purchase,) = want["purchases"]
+    gross = f"{purchase['gross'] / 100:.2f} {purchase['currency']}"
+    with Server(tmp_path) as s:
+        deliver_files(s, scenario_files("subscription_first", VERSIONS / family))
+        listed = s.conversions()
+        assert len(listed) == rows
+        assert [(r["dedupe_key"], r["click_id"]) for r in listed if r["sale"]] == [(purchase["purchase"],
+                                                                                  want["click_id"])]
+        assert all(r["click_id"] is None for r in listed if not r["sale"])
+        html = s.get("/dashboard").text
+        assert totals_rows(html, "Totals per currency") == [[purchase["currency"], str(rows), gross, gross,
+                                                             f"0.00 {purchase['currency']}"]]
+        assert totals_rows(html, "Per click id") == [[want["click_id"], purchase["currency"], "1", gross, gross,
+                                                      f"0.00 {purchase['currency']}"]]
+        assert ("(unlinked payment)" in html) == (rows == 2)
 
 
 # The SQLite schema as version 2 (before purchase links) left it: a row of

@@ -27,7 +27,7 @@ import pytest
 
 import stripe_events as se
 from harness import (BACKEND, SECRET, SERVER, Server, Stub, hrefs_by_text, postback_args, set_cookie_attributes, sign,
-                     wait_until)
+                     totals_rows, wait_until)
 
 # The pricing page's payment links as the template has them, decoded (what
 # a browser's DOM holds before any rewriting).
@@ -566,12 +566,6 @@ def test_dashboard_lists_conversions(server):
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
     assert cells == ["", "2024-11-26 13:20:00 UTC", "aff_dash", "pi_dash", "49.99 USD", "approved", "—"]
 
-
-
-def totals_rows(html, title):
-    table = re.search(rf"<h2>{title}</h2>\s*<table.*?</table>", html, re.S).group(0)
-    body = table.split("<tbody>", 1)[1]
-    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
 
 
 def test_dashboard_totals_filters_and_csv(server):
