@@ -22,7 +22,7 @@ std::string qualified(std::string_view account, std::string_view id) {
   return out;
 }
 
-// The ids by which the event names its purchase.
+// The ids by which the event names its purchase; never none.
 std::vector<std::string> purchase_ids(const clickref_conversion& c) {
   std::vector<std::string> ids;
   for (const clickref_str s : {c.order_id, c.payment_intent, c.invoice, c.charge}) {
@@ -30,6 +30,7 @@ std::vector<std::string> purchase_ids(const clickref_conversion& c) {
     std::string id = qualified(view(c.account), view(s));
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
   }
+  if (ids.empty()) ids.emplace_back(view(c.dedupe_key));  // the receiver refuses an event without one
   return ids;
 }
 

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import stripe_events as se
-from harness import BACKEND, SERVER, Server, wait_until
-from test_server import Stub, expected_delayed_row, postback_args
+from harness import BACKEND, SERVER, Server, Stub, postback_args, wait_until
+from test_server import expected_delayed_row
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="CLICKREF_TEST_BACKEND=postgresql runs these")
 
@@ -112,6 +112,49 @@ def test_the_schema_is_versioned_and_instances_starting_together_migrate_it_once
     done = start_alone(servers[0].db)
     assert done.returncode == 1
     assert b"schema is version 3, newer than this server knows (2)" in done.stderr
+
+
+# The schema as version 1 (before purchase links) left it, with a purchase of
+# two events keyed by its payment intent.
+VERSION_1 = r"""
+CREATE TABLE clickref_schema (version bigint PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+INSERT INTO clickref_schema (version) VALUES (1);
+CREATE TABLE events (tenant bytea NOT NULL, event_id bytea NOT NULL, event_type bytea NOT NULL,
+  dedupe_key bytea NOT NULL, received_at bigint NOT NULL, PRIMARY KEY (tenant, event_id));
+CREATE TABLE conversions (tenant bytea NOT NULL, dedupe_key bytea NOT NULL, status text NOT NULL,
+  click_id bytea, click_id_valid boolean NOT NULL, click_id_source bytea, order_id bytea, amount bigint,
+  currency bytea, reversed_amount bigint NOT NULL, customer_email bytea, payment_link bytea,
+  livemode boolean NOT NULL, first_event_at bigint NOT NULL, last_event_at bigint NOT NULL,
+  events bigint NOT NULL, PRIMARY KEY (tenant, dedupe_key));
+CREATE TABLE postbacks (tenant bytea NOT NULL, dedupe_key bytea NOT NULL, url bytea NOT NULL,
+  state text NOT NULL, attempts bigint NOT NULL, next_attempt_ms bigint NOT NULL, last_error bytea,
+  delivered_at bigint, PRIMARY KEY (tenant, dedupe_key),
+  FOREIGN KEY (tenant, dedupe_key) REFERENCES conversions (tenant, dedupe_key));
+INSERT INTO events VALUES ('', 'evt_old_session', 'checkout.session.completed', 'pi_old', 1700000000),
+                          ('', 'evt_old_charge', 'charge.succeeded', 'pi_old', 1700000005);
+INSERT INTO conversions VALUES ('', 'pi_old', 'approved', 'aff_old', true, 'client_reference_id', 'pi_old',
+  4999, 'USD', 0, 'buyer-old@example.com', 'plink_1AcmeStarter', false, 1732627200, 1732627205, 2);
+INSERT INTO postbacks VALUES ('', 'pi_old', 'https://t.example/postback?order_id=pi_old', 'delivered', 1, 0,
+  NULL, 1732627300);
+"""
+
+
+def test_a_version_1_database_keeps_its_rows_and_folds_new_events_into_them(tmp_path, database_backend):
+    db = tmp_path / "v1.db"
+    name = database_backend.database_name(str(db))
+    database_backend.psql(VERSION_1, name)
+    with Server(tmp_path, db=db) as s:
+        row = s.conversion("pi_old")
+        assert (row["status"], row["amount"], row["click_id"], row["events"], row["sale"],
+                row["postback"]["state"]) == ("approved", 4999, "aff_old", 2, True, "delivered")
+        old_charge = se.event("charge.succeeded", se.charge("old"), "evt_old_charge", se.CREATED + 5)
+        assert s.deliver(se.body(old_charge)).json()["outcome"] == "duplicate"
+        refund = se.event("charge.refunded", se.charge("old", refunded=1500), "evt_old_refund", se.CREATED + 600)
+        assert s.deliver(se.body(refund)).json()["outcome"] == "recorded"
+        row = s.conversion("pi_old")
+        assert (row["status"], row["amount"], row["reversed_amount"], row["click_id"], row["events"],
+                row["postback"]["state"]) == ("approved", 4999, 1500, "aff_old", 3, "delivered")
+    assert database_backend.psql("SELECT version FROM clickref_schema ORDER BY version", name) == [["1"], ["2"]]
 
 
 def test_a_stopped_database_is_503_and_the_server_recovers_by_itself(tmp_path, database_backend):
