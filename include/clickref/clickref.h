@@ -259,10 +259,14 @@ CLICKREF_API CLICKREF_NODISCARD clickref_status clickref_sign_payload(
  *   invoice.*            the invoice;  invoice_payment.*  its invoice
  *   refund.*, charge.dispute.*  payment_intent, else charge, else the object
  * From API version 2025-03-31.basil on, charges, refunds and disputes of an
- * invoice no longer name it: only invoice_payment.paid links the invoice to
- * its payment_intent and charge, so a host links them itself (the reference
- * server does). dedupe_key is order_id, prefixed "<account>/" for Connect
- * events, so connected accounts never share a key.
+ * invoice no longer name it: only invoice_payment.paid (from 2025-05-28.basil
+ * on) links the invoice to its payment_intent and charge, so a host links
+ * them itself (the reference server does). On 2025-03-31.basil to
+ * 2025-05-27.basil no event links them at all: such a charge stays a
+ * purchase of its own, keyed by its payment_intent; without a click id of
+ * its own a host should not count it as a sale (the reference server lists
+ * it as an unlinked payment). dedupe_key is order_id, prefixed "<account>/"
+ * for Connect events, so connected accounts never share a key.
  * --------------------------------------------------------------------- */
 
 typedef struct clickref_event clickref_event;

@@ -315,9 +315,11 @@ enum class recurrence : int32_t {
 // Two events cannot agree where one of them does not know the other's id.
 // From API version 2025-03-31.basil on, a charge, refund or dispute of an
 // invoice names only its payment_intent and charge, never the invoice: link
-// them with the invoice_payment.paid event, which names both (the reference
-// server keeps that link). Before basil the invoice names its
-// payment_intent and charge itself.
+// them with the invoice_payment.paid event (2025-05-28.basil on), which names
+// both (the reference server keeps that link). On 2025-03-31.basil to
+// 2025-05-27.basil nothing links them: such a charge is not a sale of its
+// own, and cannot be joined to its invoice. Before basil the invoice names
+// its payment_intent and charge itself.
 struct conversion {
   std::string_view event_id;
   std::string_view event_type;
