@@ -70,12 +70,12 @@ constexpr const char* kRecordVersion = "INSERT INTO clickref_schema (version) VA
 // A delivery that lost a deadlock or serialisation race is run again.
 constexpr int kMaxAttempts = 3;
 
-// Version 2 keeps every event's body and links a purchase's ids, so that a
+// Version 2 keeps every event's conversion and links a purchase's ids, so that a
 // purchase is folded from all its events (purchase_ledger.hpp); rows
 // recorded before are kept as they were, in legacy_rows, and take part in
 // their purchase's fold.
 constexpr const char* kVersion2 = R"sql(
-ALTER TABLE events ADD COLUMN purchase bytea, ADD COLUMN body bytea;
+ALTER TABLE events ADD COLUMN purchase bytea, ADD COLUMN conversion bytea;
 UPDATE events SET purchase = dedupe_key;
 ALTER TABLE conversions
   ADD COLUMN recurrence text NOT NULL DEFAULT 'unknown'
@@ -92,7 +92,6 @@ CREATE TABLE purchase_links (
   purchase bytea NOT NULL,
   PRIMARY KEY (tenant, id)
 );
-INSERT INTO purchase_links SELECT tenant, dedupe_key, dedupe_key FROM conversions;
 CREATE TABLE subscription_clicks (
   tenant          bytea NOT NULL,
   account         bytea NOT NULL,
@@ -108,7 +107,7 @@ CREATE INDEX events_by_purchase ON events (tenant, purchase);
 CREATE INDEX purchase_links_by_purchase ON purchase_links (tenant, purchase);
 CREATE INDEX legacy_rows_by_purchase ON legacy_rows (tenant, purchase);
 CREATE INDEX subscription_clicks_by_purchase ON subscription_clicks (tenant, purchase);
-CREATE INDEX conversions_by_subscription ON conversions (tenant, subscription);
+CREATE INDEX conversions_by_subscription ON conversions (tenant, subscription) WHERE subscription IS NOT NULL;
 )sql";
 
 // Every schema version, in order; a new version is appended, never edited.
@@ -139,8 +138,9 @@ class postgres_session final : public sql_session {
 
   int64_t execute(const char* sql, const sql_args& args) override { return db_.run(sql, bound(args)).changed(); }
 
-  void lock(uint64_t key) override {
+  bool lock(uint64_t key) override {
     db_.run(kAdvisoryLock, postgres::params().add(static_cast<int64_t>(key)));
+    return true;
   }
 
  private:

@@ -2,11 +2,11 @@
 
 #include "clickref_calls.hpp"
 #include "store_rows.hpp"
+#include "stored_conversion.hpp"
 #include "store_sql.hpp"
 #include "unix_time.hpp"
 
 #include <algorithm>
-#include <memory>
 #include <set>
 
 namespace server {
@@ -78,11 +78,12 @@ class delivery_recorder {
     std::string purchase;
   };
 
-  void hold(std::string_view name);
+  bool hold(std::string_view name);
   std::vector<std::string> linked_purchases(const std::vector<std::string>& ids);
   void move_purchase(const std::string& from, const std::string& into);
   void retire_purchase(const std::string& from, const std::string& into);
   conversion_row fold(const std::string& key);
+  conversion_row credited(conversion_row row) const;
   void credit_promotion(conversion_row& row) const;
   void apply_subscription(conversion_row& row, const subscription_click* sub) const;
   std::optional<subscription_click> subscription_click_of(const std::string& account, const std::string& sub);
@@ -105,9 +106,10 @@ sql_args delivery_recorder::tenant_and(std::string_view a, std::string_view b) c
   return args;
 }
 
-void delivery_recorder::hold(std::string_view name) {
+// Returns whether a lock was newly taken (never, on a database with one writer).
+bool delivery_recorder::hold(std::string_view name) {
   const uint64_t key = lock_key(tenant_, name);
-  if (held_.insert(key).second) db_.lock(key);
+  return held_.insert(key).second && db_.lock(key);
 }
 
 std::vector<std::string> delivery_recorder::linked_purchases(const std::vector<std::string>& ids) {
@@ -124,6 +126,7 @@ void delivery_recorder::move_purchase(const std::string& from, const std::string
   for (const char* sql : {kMoveEvents, kMoveLinks, kMoveLegacyRows, kMoveSubscriptionClicks}) {
     db_.execute(sql, tenant_and(from, into));
   }
+  db_.execute(kLink, tenant_and(from, into));  // its row, which named it, goes
 }
 
 // After `into`'s row is saved (the postback's row must exist first).
@@ -159,17 +162,11 @@ void add_legacy(const conversion_row& r, std::vector<clickref_conversion>& out) 
 }
 
 conversion_row delivery_recorder::fold(const std::string& key) {
-  std::vector<event_ptr> events;
   std::vector<clickref_conversion> conversions;
-  const sql_rows bodies = db_.query(kEventBodies, tenant_and(key));
-  for (size_t i = 0; i < bodies.size(); ++i) {
-    const std::string& body = *bodies.text(i, 0);
-    clickref_event* raw = nullptr;
-    clickref_error err{};
-    if (clickref_event_parse(body.data(), body.size(), &raw, &err) != CLICKREF_OK) continue;
-    events.emplace_back(raw);
+  const sql_rows stored = db_.query(kEventConversions, tenant_and(key));  // the conversions point into it
+  for (size_t i = 0; i < stored.size(); ++i) {
     clickref_conversion c{};
-    if (clickref_event_conversion(raw, &c) == CLICKREF_OK) conversions.push_back(c);
+    if (decode_conversion(*stored.text(i, 0), c)) conversions.push_back(c);
   }
   const sql_rows legacy_rows = db_.query(kLegacyRows, tenant_and(key));
   std::vector<conversion_row> legacy;
@@ -181,6 +178,10 @@ conversion_row delivery_recorder::fold(const std::string& key) {
     row.sale = true;
     row.events += r.events - 2 + (r.amount ? 0 : 1);
   }
+  return credited(std::move(row));
+}
+
+conversion_row delivery_recorder::credited(conversion_row row) const {
   if (!row.click_id) credit_promotion(row);
   return row;
 }
@@ -301,11 +302,10 @@ record_result delivery_recorder::record(const delivery& d) {
     if (held_.insert(k).second) db_.lock(k);
   }
   std::vector<std::string> purchases;
-  for (;;) {
+  for (bool waited = true; waited;) {
     purchases = linked_purchases(ids);
-    const size_t before = held_.size();
-    for (const auto& p : purchases) hold(p);
-    if (held_.size() == before) break;
+    waited = false;
+    for (const auto& p : purchases) waited = hold(p) || waited;
   }
   std::string key = ids.front();
   for (const auto& candidate : ids) {
@@ -316,17 +316,21 @@ record_result delivery_recorder::record(const delivery& d) {
   }
 
   sql_args event;
-  event.bytes(d.event_id).bytes(d.event_type).bytes(view(c.dedupe_key)).integer(d.received_at).bytes(tenant_);
-  event.bytes(key).bytes(d.body);
+  event.bytes(view(c.event_id)).bytes(view(c.event_type)).bytes(view(c.dedupe_key)).integer(d.received_at);
+  event.bytes(tenant_).bytes(key).bytes(encode_conversion(c));
   if (db_.execute(kInsertEvent, event) == 0) return result;  // seen before
   result.outcome = record_outcome::recorded;
 
   for (const auto& p : purchases) {
     if (p != key) move_purchase(p, key);
   }
-  for (const auto& id : ids) db_.execute(kLink, tenant_and(id, key));
+  for (const auto& id : ids) {
+    if (id != key) db_.execute(kLink, tenant_and(id, key));
+  }
 
-  conversion_row row = fold(key);
+  // A purchase none of whose ids was linked before is this event alone: its
+  // row needs no reading back (the common case: every purchase's first event).
+  conversion_row row = purchases.empty() ? credited(fold_purchase(key, {c})) : fold(key);
   std::optional<subscription_click> sub;
   bool sub_changed = false;
   if (row.subscription) {

@@ -12,8 +12,8 @@
 //     intent, then the invoice payment that names both), they become one:
 //     events, links and postback move to the purchase named best, its
 //     invoice, else its payment intent, and the other row is deleted.
-//  2. The purchase's row is folded again from the bodies of all its events
-//     (fold_purchase), so that no order of arrival changes the result, then
+//  2. The purchase's row is folded again from the conversions of all its
+//     events (fold_purchase), so that no order of arrival changes the result, then
 //     credited by promotion code when it carries no click id of its own.
 //  3. A subscription's click is the click of its earliest attributed
 //     purchase. A purchase of the subscription without a click id of its

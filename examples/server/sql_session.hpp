@@ -78,8 +78,9 @@ class sql_session {
   virtual int64_t execute(const char* sql, const sql_args& args) = 0;
   // Holds `key` until the transaction ends, so that deliveries that touch
   // the same purchase or subscription on other instances wait for this one.
-  // A database with one writer at a time (SQLite) needs nothing here.
-  virtual void lock(uint64_t key) = 0;
+  // Returns whether it took a lock: a database with one writer at a time
+  // (SQLite) needs none, and returns false.
+  virtual bool lock(uint64_t key) = 0;
 };
 
 }  // namespace server

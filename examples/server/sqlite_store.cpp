@@ -77,12 +77,19 @@ CREATE INDEX IF NOT EXISTS conversions_by_time ON conversions (first_event_at);
 PRAGMA user_version = 2;
 )sql";
 
-// Version 3 keeps every event's body and links a purchase's ids, so that a
+// Version 3 keeps every event's conversion and links a purchase's ids, so that a
 // purchase is folded from all its events; rows recorded before are kept as
 // they were, in legacy_rows, and take part in their purchase's fold.
+//
+// The sqlite_stat1 rows tell the query planner what ANALYZE would find on a
+// busy database: a tenant is thousands of rows, a purchase a few. Without
+// them, SQLite searches a WITHOUT ROWID table by its primary key's first
+// column (the tenant: every row of it) rather than by the (tenant, purchase)
+// index, and each delivery reads all the tenant's events. A real ANALYZE
+// replaces them.
 constexpr const char* kVersion3 = R"sql(
 ALTER TABLE events ADD COLUMN purchase TEXT;
-ALTER TABLE events ADD COLUMN body BLOB;
+ALTER TABLE events ADD COLUMN conversion BLOB;
 UPDATE events SET purchase = dedupe_key;
 ALTER TABLE conversions ADD COLUMN recurrence TEXT NOT NULL DEFAULT 'unknown'
   CHECK (recurrence IN ('unknown', 'one_time', 'first', 'renewal'));
@@ -101,7 +108,6 @@ CREATE TABLE purchase_links (
   purchase TEXT NOT NULL,
   PRIMARY KEY (tenant, id)
 ) WITHOUT ROWID;
-INSERT INTO purchase_links SELECT tenant, dedupe_key, dedupe_key FROM conversions;
 CREATE TABLE subscription_clicks (
   tenant          TEXT NOT NULL,
   account         TEXT NOT NULL,
@@ -117,7 +123,17 @@ CREATE INDEX events_by_purchase ON events (tenant, purchase);
 CREATE INDEX purchase_links_by_purchase ON purchase_links (tenant, purchase);
 CREATE INDEX legacy_rows_by_purchase ON legacy_rows (tenant, purchase);
 CREATE INDEX subscription_clicks_by_purchase ON subscription_clicks (tenant, purchase);
-CREATE INDEX conversions_by_subscription ON conversions (tenant, subscription);
+CREATE INDEX conversions_by_subscription ON conversions (tenant, subscription) WHERE subscription IS NOT NULL;
+ANALYZE sqlite_schema;
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+  ('events', 'events', '1000000 100000 1'),
+  ('events', 'events_by_purchase', '1000000 100000 3'),
+  ('purchase_links', 'purchase_links', '1000000 100000 1'),
+  ('purchase_links', 'purchase_links_by_purchase', '1000000 100000 3'),
+  ('conversions', 'conversions', '1000000 100000 1'),
+  ('conversions', 'conversions_by_subscription', '1000000 100000 12'),
+  ('conversions', 'conversions_by_time', '1000000 10');
+ANALYZE sqlite_schema;
 PRAGMA user_version = 3;
 )sql";
 
@@ -145,7 +161,7 @@ class sqlite_session final : public sql_session {
     return db_.changes();
   }
 
-  void lock(uint64_t) override {}  // the commit queue is the only writer
+  bool lock(uint64_t) override { return false; }  // the commit queue is the only writer
 
  private:
   static void bind(sqlite::statement& st, const sql_args& args) {

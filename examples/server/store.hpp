@@ -105,11 +105,9 @@ struct crediting_rules {
   renewal_policy renewals;                       // recurring commission
 };
 
-// One verified delivery, and its conversion (which borrows from `body`).
+// One verified delivery's conversion: kept with the event, so that its
+// purchase is always folded from all its events.
 struct delivery {
-  std::string_view event_id;
-  std::string_view event_type;
-  std::string_view body;  // exactly as received: kept, so that a purchase is always folded from all its events
   int64_t received_at = 0;
   const clickref_conversion* conversion = nullptr;
 };

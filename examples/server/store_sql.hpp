@@ -16,14 +16,19 @@ namespace server::sql {
 
 // Recording a delivery (purchase_ledger.cpp).
 
-// ?6: the purchase the event is folded into; ?7 its body, as received.
+// ?6: the purchase the event is folded into; ?7 its conversion (stored_conversion.hpp).
 inline constexpr const char* kInsertEvent =
-    "INSERT INTO events (event_id, event_type, dedupe_key, received_at, tenant, purchase, body) "
+    "INSERT INTO events (event_id, event_type, dedupe_key, received_at, tenant, purchase, conversion) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (tenant, event_id) DO NOTHING";
 
-// Which purchases any of up to four ids (?2–?5, repeated to fill) belong to.
+// Which purchases any of up to four ids (?2–?5, repeated to fill) belong to:
+// the purchase an id names, or the one it is linked to. Only ids that are
+// not their purchase's own name are linked, so that the usual purchase (a
+// one-time payment, named by the payment intent every event of it carries)
+// writes no links at all.
 inline constexpr const char* kLinkedPurchases =
-    "SELECT DISTINCT purchase FROM purchase_links WHERE tenant = ?1 AND id IN (?2, ?3, ?4, ?5)";
+    "SELECT dedupe_key FROM conversions WHERE tenant = ?1 AND dedupe_key IN (?2, ?3, ?4, ?5) "
+    "UNION SELECT purchase FROM purchase_links WHERE tenant = ?1 AND id IN (?2, ?3, ?4, ?5)";
 inline constexpr const char* kLink =
     "INSERT INTO purchase_links (tenant, id, purchase) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (tenant, id) DO UPDATE SET purchase = excluded.purchase";
@@ -42,8 +47,8 @@ inline constexpr const char* kMovePostback =
 inline constexpr const char* kDeletePostback = "DELETE FROM postbacks WHERE tenant = ?1 AND dedupe_key = ?2";
 inline constexpr const char* kDeleteConversion = "DELETE FROM conversions WHERE tenant = ?1 AND dedupe_key = ?2";
 
-inline constexpr const char* kEventBodies =
-    "SELECT body FROM events WHERE tenant = ?1 AND purchase = ?2 AND body IS NOT NULL";
+inline constexpr const char* kEventConversions =
+    "SELECT conversion FROM events WHERE tenant = ?1 AND purchase = ?2 AND conversion IS NOT NULL";
 // Rows recorded before events were kept (schema versions before purchase
 // links), as conversion rows.
 inline constexpr const char* kLegacyRows =

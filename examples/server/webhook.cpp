@@ -64,15 +64,12 @@ webhook_reply webhook_receiver::receive(std::string_view body, std::string_view 
   if (s != CLICKREF_OK) return rejected(s);
   // One row per purchase needs a key; an event without one cannot be merged safely.
   if (c.event_id.len == 0 || c.dedupe_key.len == 0) return rejected(CLICKREF_E_NOT_AN_EVENT);
-  return record(body, c);
+  return record(c);
 }
 
-webhook_reply webhook_receiver::record(std::string_view body, const clickref_conversion& c) const {
+webhook_reply webhook_receiver::record(const clickref_conversion& c) const {
   const std::string_view event_id = view(c.event_id);
   delivery d;
-  d.event_id = event_id;
-  d.event_type = view(c.event_type);
-  d.body = body;
   d.received_at = static_cast<int64_t>(std::time(nullptr));
   d.conversion = &c;
   crediting_rules rules;

@@ -46,7 +46,7 @@ class webhook_receiver {
   webhook_reply receive(std::string_view body, std::string_view signature_header) const;
 
  private:
-  webhook_reply record(std::string_view body, const clickref_conversion& c) const;
+  webhook_reply record(const clickref_conversion& c) const;
 
   clickref::verifier verifier_;
   store& db_;
