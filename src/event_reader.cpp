@@ -282,11 +282,11 @@ class event_reader {
     id(m[o_charge], in.charge);
     metadata(m[o_metadata], in.metadata);
     // Before basil: top-level subscription and subscription_details. From
-    // basil on: parent.subscription_details. An invoice has one or the other.
+    // basil on: parent.subscription_details. Stripe sends one or the other;
+    // a payload with both is read from the top-level one.
     id(m[o_subscription], in.subscription);
-    subscription_details(m[o_subscription_details], in);
     object parent;
-    if (optional_object(m[o_parent], parent))
+    if (!subscription_details(m[o_subscription_details], in) && optional_object(m[o_parent], parent))
       subscription_details(members<1>(parent, kSubscriptionDetailsKey)[0], in);
     // `discounts` lists every discount; `discount` (before clover) was the
     // one applied to the whole invoice. The first expanded one wins.
@@ -371,13 +371,14 @@ class event_reader {
   }
 
   // subscription_details: {subscription, metadata}; before basil it has only
-  // metadata (the subscription is top-level).
-  void subscription_details(const member& m, invoice_view& in) {
+  // metadata (the subscription is top-level). Returns whether there was one.
+  bool subscription_details(const member& m, invoice_view& in) {
     object details;
-    if (!optional_object(m, details)) return;
+    if (!optional_object(m, details)) return false;
     const members<sd_count> d(details, kSubscriptionDetailsKeys);
     if (!in.subscription) id(d[sd_subscription], in.subscription);
     metadata(d[sd_metadata], in.subscription_metadata);
+    return true;
   }
 
   // The first entry of `discounts` when it is an object; an unexpanded

@@ -156,6 +156,20 @@ TEST_CASE("an invoice from basil on: parent.subscription_details and source.coup
   CHECK(unsupported(envelope("invoice.created", kInvoiceBasil)));
 }
 
+TEST_CASE("an invoice with both subscription_details shapes is read from the top-level one", "[event][billing]") {
+  // Stripe sends one or the other; a payload with both (found by fuzz_event,
+  // which reached CLICKREF_E_INTERNAL with it) parses, and the top-level
+  // details win.
+  const std::string both = edited(kInvoiceBasil, R"("metadata":{"note":"x"},)",
+                                  R"("metadata":{"note":"x"},"subscription_details":{"metadata":{"click_id":"clk_top"}},)");
+  const converted_event got = converted(envelope("invoice.paid", both));
+  const invoice_view* in = got.ev.invoice();
+  REQUIRE(in != nullptr);
+  CHECK(in->subscription_metadata.size() == 1);
+  CHECK(got.c.click_id == "clk_top");
+  CHECK(in->metadata.find("note") == "x");
+}
+
 TEST_CASE("an invoice payment links its invoice to the payment intent", "[event][billing]") {
   const converted_event got = converted(envelope("invoice_payment.paid", kInvoicePayment));
   const invoice_payment_view* ip = got.ev.invoice_payment();
