@@ -77,11 +77,15 @@ bool is_purchase_event(std::string_view type) {
 
 }  // namespace
 
+std::string_view unqualified(std::string_view dedupe_key) {
+  const size_t slash = dedupe_key.find('/');
+  return slash == std::string_view::npos ? dedupe_key : dedupe_key.substr(slash + 1);
+}
+
 conversion_row fold_purchase(std::string dedupe_key, const std::vector<clickref_conversion>& events) {
   conversion_row row;
   row.dedupe_key = std::move(dedupe_key);
-  const size_t slash = row.dedupe_key.find('/');
-  row.order_id = slash == std::string::npos ? row.dedupe_key : row.dedupe_key.substr(slash + 1);
+  row.order_id = std::string(unqualified(row.dedupe_key));
   row.events = static_cast<int64_t>(events.size());
   if (!events.empty()) row.first_event_at = row.last_event_at = events.front().created;
 

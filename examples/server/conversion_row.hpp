@@ -49,6 +49,9 @@ struct conversion_row {
   bool attributed() const { return click_id && click_id_valid; }
 };
 
+// A purchase's id without its "<account>/" prefix (Connect): its order_id.
+std::string_view unqualified(std::string_view dedupe_key);
+
 // The row of purchase `dedupe_key` from the conversions of all its events,
 // in any order: the result is the same for every permutation.
 //   - status and amount: the best payment status (approved, then declined,

@@ -37,8 +37,7 @@ std::vector<std::string> purchase_ids(const clickref_conversion& c) {
 // A purchase is named by its invoice, else its payment intent, else the
 // smallest of its other ids (its session's or charge's own).
 int name_rank(std::string_view key) {
-  const size_t slash = key.find('/');
-  const std::string_view id = slash == std::string_view::npos ? key : key.substr(slash + 1);
+  const std::string_view id = unqualified(key);
   if (id.substr(0, 3) == "in_") return 0;
   if (id.substr(0, 3) == "pi_") return 1;
   return 2;
@@ -91,7 +90,8 @@ class delivery_recorder {
   bool recredit_subscription(const conversion_row& buyer, const subscription_click& sub);
   void save(const conversion_row& row);
   bool queue_postback(const conversion_row& row);
-  sql_args tenant_and(std::string_view a, std::string_view b = {}) const;
+  sql_args tenant_and(std::string_view a) const;
+  sql_args tenant_and(std::string_view a, std::string_view b) const;
 
   sql_session& db_;
   std::string_view tenant_;
@@ -99,10 +99,16 @@ class delivery_recorder {
   std::set<uint64_t> held_;
 };
 
-sql_args delivery_recorder::tenant_and(std::string_view a, std::string_view b) const {
+// Parameters ?1 the tenant, then ?2 (and ?3).
+sql_args delivery_recorder::tenant_and(std::string_view a) const {
   sql_args args;
   args.bytes(tenant_).bytes(a);
-  if (b.data()) args.bytes(b);
+  return args;
+}
+
+sql_args delivery_recorder::tenant_and(std::string_view a, std::string_view b) const {
+  sql_args args = tenant_and(a);
+  args.bytes(b);
   return args;
 }
 
@@ -136,9 +142,10 @@ void delivery_recorder::retire_purchase(const std::string& from, const std::stri
   db_.execute(kDeleteConversion, tenant_and(from));
 }
 
-// Rows recorded before events were kept take part as two conversions: the
-// sale as it stood, and what had been reversed as a cumulative refund.
-void add_legacy(const conversion_row& r, std::vector<clickref_conversion>& out) {
+// Rows recorded before events were kept take part as conversions: the sale
+// as it stood (when it had an amount), and what had been reversed as a
+// cumulative refund. Returns how many were added.
+int64_t add_legacy(const conversion_row& r, std::vector<clickref_conversion>& out) {
   clickref_conversion sale{};
   sale.status = r.status == CLICKREF_CONVERSION_REVERSED ? CLICKREF_CONVERSION_APPROVED : r.status;
   sale.amount = r.amount.value_or(0);
@@ -159,6 +166,7 @@ void add_legacy(const conversion_row& r, std::vector<clickref_conversion>& out) 
   reversal.amount_refunded = r.reversed_amount;
   reversal.created = r.last_event_at;
   out.push_back(reversal);
+  return r.amount ? 2 : 1;
 }
 
 conversion_row delivery_recorder::fold(const std::string& key) {
@@ -171,13 +179,12 @@ conversion_row delivery_recorder::fold(const std::string& key) {
   const sql_rows legacy_rows = db_.query(kLegacyRows, tenant_and(key));
   std::vector<conversion_row> legacy;
   for (size_t i = 0; i < legacy_rows.size(); ++i) legacy.push_back(read_row(legacy_rows, i));
-  for (const conversion_row& r : legacy) add_legacy(r, conversions);
+  int64_t legacy_events = 0;  // the events the old rows had merged, in place of the conversions standing for them
+  for (const conversion_row& r : legacy) legacy_events += r.events - add_legacy(r, conversions);
 
   conversion_row row = fold_purchase(key, conversions);
-  for (const conversion_row& r : legacy) {
-    row.sale = true;
-    row.events += r.events - 2 + (r.amount ? 0 : 1);
-  }
+  row.events += legacy_events;
+  row.sale = row.sale || !legacy.empty();
   return credited(std::move(row));
 }
 
@@ -294,13 +301,14 @@ record_result delivery_recorder::record(const delivery& d) {
 
   // Which purchases the event's ids already belong to, read under locks on
   // the ids and on those purchases, until no new purchase turns up.
+  // The ids' locks are taken in one order everywhere, so that two
+  // deliveries sharing ids never wait for each other in a cycle.
   const std::vector<std::string> ids = purchase_ids(c);
-  std::vector<uint64_t> keys;
-  for (const auto& id : ids) keys.push_back(lock_key(tenant_, id));
-  std::sort(keys.begin(), keys.end());
-  for (const uint64_t k : keys) {
-    if (held_.insert(k).second) db_.lock(k);
-  }
+  std::vector<std::string> by_lock = ids;
+  std::sort(by_lock.begin(), by_lock.end(), [this](const std::string& a, const std::string& b) {
+    return lock_key(tenant_, a) < lock_key(tenant_, b);
+  });
+  for (const auto& id : by_lock) hold(id);
   std::vector<std::string> purchases;
   for (bool waited = true; waited;) {
     purchases = linked_purchases(ids);

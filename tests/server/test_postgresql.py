@@ -15,6 +15,7 @@ import pytest
 
 import stripe_events as se
 from harness import BACKEND, SERVER, Server, Stub, postback_args, wait_until
+from test_purchases import check_a_legacy_purchase_folds_new_events
 from test_server import expected_delayed_row
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="CLICKREF_TEST_BACKEND=postgresql runs these")
@@ -144,16 +145,7 @@ def test_a_version_1_database_keeps_its_rows_and_folds_new_events_into_them(tmp_
     name = database_backend.database_name(str(db))
     database_backend.psql(VERSION_1, name)
     with Server(tmp_path, db=db) as s:
-        row = s.conversion("pi_old")
-        assert (row["status"], row["amount"], row["click_id"], row["events"], row["sale"],
-                row["postback"]["state"]) == ("approved", 4999, "aff_old", 2, True, "delivered")
-        old_charge = se.event("charge.succeeded", se.charge("old"), "evt_old_charge", se.CREATED + 5)
-        assert s.deliver(se.body(old_charge)).json()["outcome"] == "duplicate"
-        refund = se.event("charge.refunded", se.charge("old", refunded=1500), "evt_old_refund", se.CREATED + 600)
-        assert s.deliver(se.body(refund)).json()["outcome"] == "recorded"
-        row = s.conversion("pi_old")
-        assert (row["status"], row["amount"], row["reversed_amount"], row["click_id"], row["events"],
-                row["postback"]["state"]) == ("approved", 4999, 1500, "aff_old", 3, "delivered")
+        check_a_legacy_purchase_folds_new_events(s, postback_state="delivered")
     assert database_backend.psql("SELECT version FROM clickref_schema ORDER BY version", name) == [["1"], ["2"]]
 
 

@@ -235,22 +235,30 @@ PRAGMA user_version = 2;
 """
 
 
+def check_a_legacy_purchase_folds_new_events(server, postback_state=None):
+    """The purchase pi_old, recorded by an older schema as two events, keeps
+    its row; a redelivered old event is a duplicate; a new partial refund is
+    folded into the row. `postback_state`: the old postback's, when it had one."""
+    postback = (lambda row: row["postback"]["state"]) if postback_state else (lambda row: None)
+    row = server.conversion("pi_old")
+    assert (row["status"], row["amount"], row["click_id"], row["events"], row["sale"], postback(row)) == (
+        "approved", 4999, "aff_old", 2, True, postback_state)
+    old_charge = se.event("charge.succeeded", se.charge("old"), "evt_old_charge", se.CREATED + 5)
+    assert server.deliver(se.body(old_charge)).json()["outcome"] == "duplicate"
+    refund = se.event("charge.refunded", se.charge("old", refunded=1500), "evt_old_refund", se.CREATED + 600)
+    assert server.deliver(se.body(refund)).json()["outcome"] == "recorded"
+    row = server.conversion("pi_old")
+    assert (row["status"], row["amount"], row["reversed_amount"], row["click_id"], row["events"],
+            row["last_event_at"], postback(row)) == (
+        "approved", 4999, 1500, "aff_old", 3, se.CREATED + 600, postback_state)
+
+
 @pytest.mark.skipif(BACKEND != "sqlite", reason="a SQLite file of schema version 2")
 def test_a_version_2_database_keeps_its_rows_and_folds_new_events_into_them(tmp_path):
     db = tmp_path / "v2.db"
     with sqlite3.connect(db) as c:
         c.executescript(VERSION_2)
     with Server(tmp_path, db=db) as s:
-        row = s.conversion("pi_old")
-        assert (row["status"], row["amount"], row["click_id"], row["events"], row["sale"]) == (
-            "approved", 4999, "aff_old", 2, True)
-        # Redelivering an event the old schema recorded changes nothing.
-        old_charge = se.event("charge.succeeded", se.charge("old"), "evt_old_charge", se.CREATED + 5)
-        assert s.deliver(se.body(old_charge)).json()["outcome"] == "duplicate"
-        refund = se.event("charge.refunded", se.charge("old", refunded=1500), "evt_old_refund", se.CREATED + 600)
-        assert s.deliver(se.body(refund)).json()["outcome"] == "recorded"
-        row = s.conversion("pi_old")
-        assert (row["status"], row["amount"], row["reversed_amount"], row["click_id"], row["events"],
-                row["last_event_at"]) == ("approved", 4999, 1500, "aff_old", 3, se.CREATED + 600)
+        check_a_legacy_purchase_folds_new_events(s)
     with sqlite3.connect(db) as c:
         assert c.execute("PRAGMA user_version").fetchone() == (3,)
