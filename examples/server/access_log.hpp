@@ -1,17 +1,14 @@
 // One structured log line per HTTP request.
 //
-// httplib runs the pre-routing hook, the route's handler and the logger on
-// the same thread, one request after the other, so what a handler wants on
-// its request's line (the event id, what happened to it) waits in
-// thread-local storage between the three.
+// A request is routed on one worker thread from begin() to write(), so
+// what a handler wants on its request's line (the event id, what happened
+// to it) waits in thread-local storage in between.
 #pragma once
 
-#include <string_view>
+#include "http_message.hpp"
+#include "http_parser.hpp"
 
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
+#include <string_view>
 
 namespace server::access_log {
 
@@ -23,6 +20,10 @@ void note(std::string_view key, std::string_view value);
 
 // Writes the line: method, path (without the query), status, duration, peer,
 // then the notes.
-void write(const httplib::Request& req, const httplib::Response& res);
+void write(const http_request& req, const http_response& res);
+
+// The line for a request the HTTP layer refused without routing it (what
+// of the request was read: perhaps nothing), on the I/O thread.
+void refused(const http_request& partial, const http_refusal& why);
 
 }  // namespace server::access_log

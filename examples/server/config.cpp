@@ -104,8 +104,12 @@ const std::vector<option>& options() {
        "which renewals a subscription's click is credited with: first (none), months:N (those paid within N "
        "months of the first payment) or lifetime (default)",
        set_renewals},
-      {"workers", "CLICKREF_WORKERS", false, "request worker threads, each serving one connection at a time (default 64)",
+      {"workers", "CLICKREF_WORKERS", false,
+       "threads running requests once they have arrived whole (default 64)",
        [](config& c, const std::string& v) { return parse_number(v, 1, 1024, c.workers); }},
+      {"max-connections", "CLICKREF_MAX_CONNECTIONS", false,
+       "open client connections at most; more are answered 503 and closed (default 1024)",
+       [](config& c, const std::string& v) { return parse_number(v, 1, 1000000, c.max_connections); }},
       {"db-connections", "CLICKREF_DB_CONNECTIONS", false,
        "database connections, the transactions at once (default 16; PostgreSQL: mind max_connections)",
        [](config& c, const std::string& v) { return parse_number(v, 1, 256, c.db_connections); }},

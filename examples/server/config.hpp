@@ -25,10 +25,12 @@ struct config {
   std::vector<std::string> promotion_clicks;
   // Which renewals a subscription's click is credited with (renewal_policy.hpp).
   std::string renewals = "lifetime";
-  // Threads serving connections: one connection at a time each, so as many
-  // as the connections expected at once (a load balancer's pool, Stripe's
-  // concurrent deliveries); more wait their turn.
+  // Threads running requests that have arrived whole; a request that waits
+  // on the database holds one, so about the deliveries expected at once.
   int workers = 64;
+  // Open client connections; each holds a descriptor and up to the head and
+  // body limits in buffers, never a worker while it is idle or sending.
+  int max_connections = 1024;
   // Database connections: at most this many transactions at once (SQLite's
   // writes go through one writer whatever the number). Each counts against
   // PostgreSQL's max_connections (100 by default), once per instance.

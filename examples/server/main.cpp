@@ -1,26 +1,20 @@
 // clickref-server: the reference receiver. See routes.hpp for what it serves
 // and `clickref-server --help` for its configuration.
+#include "access_log.hpp"
 #include "config.hpp"
+#include "http_server.hpp"
 #include "log.hpp"
 #include "postback_worker.hpp"
 #include "routes.hpp"
 #include "tenants.hpp"
 
-#include <httplib.h>
-
 #include <malloc.h>
 #include <pthread.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
+#include <sys/resource.h>
 
-#include <atomic>
-#include <cerrno>
-#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -49,60 +43,31 @@ sigset_t handled_signals() {
   return set;
 }
 
-// Waits for SIGINT/SIGTERM and stops `http`, whose listen loop may not have
-// started yet when the signal arrives. Returns when `listen_returned` is set
-// and SIGUSR1 comes.
-// SIGHUP calls `reload`.
-void stop_on_signal(httplib::Server& http, const std::atomic<bool>& listen_returned,
-                    const std::function<void()>& reload) {
+// Waits for SIGINT/SIGTERM and stops `http`. Returns when SIGUSR1 comes
+// (main's word that the server stopped) or after stopping it. SIGHUP calls
+// `reload`.
+void stop_on_signal(server::http_server& http, const std::function<void()>& reload) {
   const sigset_t set = handled_signals();
   int signal = 0;
   do {
     sigwait(&set, &signal);
-    if (listen_returned) return;
     if (signal == SIGHUP) reload();
-  } while (signal == SIGUSR1 || signal == SIGHUP);  // SIGUSR1: not ours to act on
+  } while (signal == SIGHUP);
+  if (signal == SIGUSR1) return;
   auto line = server::log::line("info", "shutting down");
   line.str("signal", signal == SIGINT ? "SIGINT" : "SIGTERM");
   server::log::emit(line);
-  while (!listen_returned) {
-    if (http.is_running()) {
-      http.stop();
-      return;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  http.stop();
 }
 
-// Binds `http` to host:port (port 0: any free port) and returns the port, or
-// -1. Three departures from httplib 0.11's socket defaults (the third,
-// TCP_NODELAY, is explained where it is set): its listen backlog
-// of 5 is compiled into Debian's library and a burst of deliveries overflows
-// it (the kernel then resets connections), so the socket is listened on
-// again with the system's maximum; and SO_REUSEADDR (rebind at once after a
-// restart) replaces its SO_REUSEPORT, which would let a second server take
-// the same port without an error.
-int bind_listener(httplib::Server& http, const std::string& host, int port) {
-  // Shared: httplib keeps the callback after this function returns.
-  const auto listen_socket = std::make_shared<int>(-1);
-  http.set_socket_options([listen_socket](int sock) {
-    const int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    // httplib writes a response's headers and body separately; with Nagle on
-    // the body waits for the client's delayed ACK (about 40 ms) on a kept-alive
-    // connection. Accepted sockets inherit the option from this one.
-    setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-    *listen_socket = sock;
-  });
-  if (port == 0) {
-    port = http.bind_to_any_port(host);
-  } else if (!http.bind_to_port(host, port)) {
-    port = -1;
+// Each connection is a file descriptor: let the process have as many as
+// its hard limit allows, so that --max-connections is the bound that bites.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
   }
-  if (port >= 0 && listen(*listen_socket, SOMAXCONN) != 0) {
-    log_error("cannot raise the listen backlog", std::strerror(errno));
-  }
-  return port;
 }
 
 }  // namespace
@@ -164,15 +129,20 @@ int main(int argc, char** argv) {
   const server::dashboard_credentials credentials =
       server::credentials_from_env([](const char* name) { return std::getenv(name); });
 
-  httplib::Server http;
-  const int workers = cfg.workers;
-  http.new_task_queue = [workers] { return new httplib::ThreadPool(static_cast<size_t>(workers)); };
   const server::app app{pages, *db, tenants, credentials};
-  server::add_routes(http, app);
+  server::http_server_options http_options;
+  http_options.workers = cfg.workers;
+  http_options.max_connections = static_cast<size_t>(cfg.max_connections);
+  raise_descriptor_limit();
+  const auto handler = [&app](const server::http_request& req, server::http_response& res) {
+    server::handle(app, req, res);
+  };
+  server::http_server http(http_options, handler, server::access_log::refused);
 
-  const int port = bind_listener(http, cfg.listen_host, cfg.listen_port);
+  std::string listen_error;
+  const int port = http.bind(cfg.listen_host, cfg.listen_port, listen_error);
   if (port < 0) {
-    log_error("cannot listen", cfg.listen_host + ":" + std::to_string(cfg.listen_port));
+    log_error("cannot listen", cfg.listen_host + ":" + std::to_string(cfg.listen_port) + ": " + listen_error);
     return 1;
   }
   const bool ipv6 = cfg.listen_host.find(':') != std::string::npos;
@@ -184,13 +154,13 @@ int main(int argc, char** argv) {
       .str("dashboard", credentials.configured() ? "credentials required"
                                                  : "loopback peers only (no CLICKREF_DASHBOARD_TOKEN or "
                                                    "CLICKREF_DASHBOARD_USER/PASSWORD)")
-      .num("workers", workers)
+      .num("workers", cfg.workers)
+      .num("max_connections", cfg.max_connections)
       .num("db_connections", cfg.db_connections)
       .str("postbacks", postbacks ? (cfg.postback_base.empty() ? std::string("per tenant") : cfg.postback_base)
                                   : std::string("off"));
   server::log::emit(ready);
 
-  std::atomic<bool> listen_returned{false};
   const std::function<void()> reload = [&] {
     if (cfg.tenants_path.empty()) {
       auto line = server::log::line("info", "SIGHUP ignored: no --tenants file to reload");
@@ -199,9 +169,8 @@ int main(int argc, char** argv) {
       tenants.reload(cfg.tenants_path, tenant_ctx);
     }
   };
-  std::thread signal_thread(stop_on_signal, std::ref(http), std::cref(listen_returned), std::cref(reload));
-  const bool clean = http.listen_after_bind();  // returns once stopped, in-flight requests answered
-  listen_returned = true;
+  std::thread signal_thread(stop_on_signal, std::ref(http), std::cref(reload));
+  const bool clean = http.run();  // returns once stopped, in-flight requests answered
   pthread_kill(signal_thread.native_handle(), SIGUSR1);  // releases sigwait if no signal came
   signal_thread.join();
   postbacks.reset();  // lets a delivery in flight finish

@@ -1,4 +1,4 @@
-// The receiver's HTTP interface, on an httplib::Server:
+// The receiver's HTTP interface, served by http_server.hpp:
 //   GET  /, /pricing        the merchant's pages (click id → cookie, links)
 //   POST /stripe/postback   Stripe webhook deliveries (the tenant by Host)
 //   POST /stripe/postback/<tenant>   the same for a named tenant
@@ -8,24 +8,17 @@
 // The last three take ?status= &from= &until= (YYYY-MM-DD, UTC) &tenant=
 // &limit= &offset=, and need credentials (auth.hpp).
 //   GET  /healthz           200 when the database answers
-// plus structured access logs, JSON error bodies and the body size limit.
+// Every other path is a JSON 404, every other method a 405 with Allow; each
+// request gets a structured access log line.
 #pragma once
 
 #include "auth.hpp"
+#include "http_message.hpp"
 #include "site.hpp"
 #include "store.hpp"
 #include "tenants.hpp"
 
-#include <cstddef>
-
-namespace httplib {
-class Server;
-}
-
 namespace server {
-
-// Stripe sends events of a few KiB; a megabyte leaves ample room.
-constexpr size_t kMaxBodyBytes = size_t{1024} * 1024;
 
 struct app {
   const site& pages;  // for Hosts that are no tenant's
@@ -34,7 +27,8 @@ struct app {
   const dashboard_credentials& credentials;
 };
 
-// Registers the routes and hooks; `a` must outlive `http`.
-void add_routes(httplib::Server& http, const app& a);
+// Answers one request, on any thread; an exception from a route becomes a
+// JSON 503 (the database) or 500.
+void handle(const app& a, const http_request& req, http_response& res);
 
 }  // namespace server

@@ -74,7 +74,8 @@ std::string custom_host_plan(const std::string& host) {
 
 clickref_status to_writer(void* user, const char* data, size_t len) {
   const auto& write = *static_cast<const page_writer*>(user);
-  return write(std::string_view(data, len)) ? CLICKREF_OK : kClientGone;
+  write(std::string_view(data, len));
+  return CLICKREF_OK;
 }
 
 }  // namespace
@@ -97,9 +98,7 @@ site::site(std::vector<std::string> custom_hosts) {
 clickref_status site::render(page p, std::string_view click_id, const page_writer& write) const {
   const std::vector<std::string>& pieces = p == page::landing ? landing_ : pricing_;
   if (click_id.empty()) {
-    for (const std::string& piece : pieces) {
-      if (!write(piece)) return kClientGone;
-    }
+    for (const std::string& piece : pieces) write(piece);
     return CLICKREF_OK;
   }
   clickref_link_options options = CLICKREF_LINK_OPTIONS_INIT;

@@ -19,12 +19,8 @@ namespace server {
 
 enum class page { landing, pricing };
 
-// Receives the page's bytes; returns false when the client has gone away.
-using page_writer = std::function<bool(std::string_view)>;
-
-// The status render() returns when the writer refused bytes. It is outside
-// clickref's range: clickref passes a sink's status through unchanged.
-constexpr clickref_status kClientGone = 1000;
+// Receives the page's bytes, piece by piece.
+using page_writer = std::function<void(std::string_view)>;
 
 class site {
  public:
@@ -34,7 +30,7 @@ class site {
 
   // Writes page `p`. When `click_id` is not empty, every payment link and
   // the pricing table carry it (the id must be one clickref_click_id_valid
-  // accepts). Returns CLICKREF_OK, the rewriter's status, or kClientGone.
+  // accepts). Returns CLICKREF_OK or the rewriter's status.
   clickref_status render(page p, std::string_view click_id, const page_writer& write) const;
 
  private:

@@ -61,7 +61,8 @@ class Server:
     def __init__(self, tmp_path, *args, secrets=(SECRET,), db=None, env=None, name="server"):
         self.db = database(db if db is not None else tmp_path / f"{name}.db")
         self.log_path = tmp_path / f"{name}.log"
-        self.args = ["--listen", "127.0.0.1:0", "--db", self.db, "--workers", "8", *args]
+        self.args = ["--listen", "127.0.0.1:0", "--db", self.db, *(() if "--workers" in args else ("--workers", "8")),
+                     *args]
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CLICKREF_")}
         self.env["STRIPE_WEBHOOK_SECRET"] = ",".join(secrets)
         self.env.update(env or {})
@@ -106,8 +107,8 @@ class Server:
         return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
 
     def request_lines(self, count):
-        """The request log lines, once there are `count`: httplib writes a
-        request's line just after answering it, so the last may lag."""
+        """The request log lines, once there are `count`: a refused request's
+        line is written by another thread than the one answering it, so it may lag."""
         def ready():
             lines = [line for line in self.log_lines() if line.get("msg") == "request"]
             return lines if len(lines) >= count else None
