@@ -26,9 +26,11 @@ class Cluster:
         self.data = os.path.join(self.dir, "data")
         self.log = os.path.join(self.dir, "postgres.log")
         self.as_user = []
+        # The user the cluster runs as: its files, and a tablespace's directory, must be theirs.
+        self.owner = pwd.getpwuid(os.geteuid())
         if os.geteuid() == 0:
-            owner = pwd.getpwnam("postgres")
-            os.chown(self.dir, owner.pw_uid, owner.pw_gid)
+            self.owner = pwd.getpwnam("postgres")
+            os.chown(self.dir, self.owner.pw_uid, self.owner.pw_gid)
             self.as_user = ["runuser", "-u", "postgres", "--"]
         self.databases = set()
         self._pg("initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C",
@@ -71,6 +73,11 @@ class Cluster:
             self.psql("CREATE DATABASE %s" % name)
             self.databases.add(name)
         return name
+
+    def drop_database(self, name):
+        """Drops `name` (if it exists) and whoever is still connected to it."""
+        self.psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % name)
+        self.databases.discard(name)
 
     def database(self, key):
         """The URI of database_name(key)."""

@@ -1,8 +1,9 @@
 """What only the PostgreSQL backend does: several server instances on one
-database, versioned schema migrations, an outage of the database, and a
-connection URI kept out of the log. Run with CLICKREF_TEST_BACKEND=postgresql
-(conftest.py starts the cluster); test_server.py and test_tenants.py run
-against the same cluster in the same CTest entry.
+database, versioned schema migrations, an outage of the database, a full
+tablespace, and a connection URI kept out of the log. Run with
+CLICKREF_TEST_BACKEND=postgresql (conftest.py starts the cluster);
+test_server.py and test_tenants.py run against the same cluster in the same
+CTest entry.
 """
 
 import random
@@ -10,13 +11,14 @@ import subprocess
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
 import stripe_events as se
 from harness import BACKEND, SERVER, Server, Stub, postback_args, wait_until
 from test_purchases import check_a_legacy_purchase_folds_new_events
-from test_server import expected_delayed_row
+from test_server import check_a_full_disk_is_503_and_recovers, expected_delayed_row, tmpfs
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="CLICKREF_TEST_BACKEND=postgresql runs these")
 
@@ -171,6 +173,32 @@ def test_a_stopped_database_is_503_and_the_server_recovers_by_itself(tmp_path, d
         assert s.conversion("pi_down") == expected_delayed_row("down")
         failed = [line for line in s.log_lines() if line.get("outcome") == "failed"]
         assert len(failed) == 3
+
+
+def test_a_full_tablespace_is_503_and_recovers_when_space_returns(tmp_path, database_backend):
+    # test_server.py's full-disk test. Only the server's tables go to a
+    # tablespace on a small tmpfs (the database's default_tablespace): an
+    # insert there fails to extend a file with ENOSPC, an ordinary error. The
+    # WAL and the catalog stay on the big disk, since a WAL write that fails
+    # stops the whole cluster, which the tests after this one share.
+    db = tmp_path / "full.db"
+    # In the cluster's directory: its user cannot enter tmp_path.
+    disk = Path(database_backend.dir) / ("disk-" + tmp_path.name)
+    disk.mkdir()
+    owner = database_backend.owner
+    try:
+        with tmpfs(disk, "8m", "uid=%d" % owner.pw_uid, "gid=%d" % owner.pw_gid, "mode=0700"):
+            name = database_backend.database_name(str(db))
+            try:
+                database_backend.psql("CREATE TABLESPACE small_disk LOCATION '%s'" % disk)
+                database_backend.psql("ALTER DATABASE %s SET default_tablespace = small_disk" % name)
+                with Server(tmp_path, db=db) as s:
+                    check_a_full_disk_is_503_and_recovers(s, disk)
+            finally:
+                database_backend.drop_database(name)
+                database_backend.psql("DROP TABLESPACE IF EXISTS small_disk")
+    finally:
+        disk.rmdir()
 
 
 def test_the_password_in_the_uri_stays_out_of_the_log(tmp_path, database_backend):

@@ -7,6 +7,7 @@ Run by CTest with CLICKREF_SERVER pointing at the binary.
 
 import http.client
 import base64
+import contextlib
 import csv
 import errno
 import io
@@ -734,54 +735,69 @@ def test_a_database_held_by_another_process_is_503_and_recovers_by_itself(tmp_pa
         assert len(failed) == 3 and all(line["outcome"] == "failed" for line in failed)
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 2 MiB tmpfs of its own, or a skip where mounting is not permitted."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(disk)],
+@contextlib.contextmanager
+def tmpfs(path, size, *options):
+    """A tmpfs of `size` (as mount writes it: "2m") mounted on the directory
+    `path` and unmounted afterwards, or a skip where mounting is not permitted."""
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(["size=" + size, *options]), "tmpfs", str(path)],
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if mounted.returncode != 0:
         pytest.skip("cannot mount a tmpfs here: " + mounted.stdout.decode(errors="replace").strip())
     try:
-        yield disk
+        yield path
     finally:
-        subprocess.run(["umount", "-l", str(disk)], check=True)
+        subprocess.run(["umount", "-l", str(path)], check=True)
 
 
-@pytest.mark.skipif(BACKEND != "sqlite", reason="fills the SQLite file's disk")
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MiB tmpfs of its own."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    with tmpfs(disk, "2m") as mounted:
+        yield mounted
+
+
+def check_a_full_disk_is_503_and_recovers(s, disk):
+    """Fills `disk`, which holds the tables of the server `s`, under
+    deliveries: each is either durable and answered 200, or refused with 503
+    and absent; none is half-written. Once space returns, the refused ones
+    are recorded, without a restart."""
+    assert s.deliver(se.body(se.paid_purchase("fill0", "aff_fill")[0])).status == 200
+    filler = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(filler, b"\0" * 4096):
+            pass
+    except OSError as e:
+        assert e.errno == errno.ENOSPC
+    finally:
+        os.close(filler)
+    # The database may still have free room in pages it already holds, so the
+    # disk shows as full only after some more deliveries.
+    answered, refused = ["pi_fill0"], []
+    for n in range(1, 400):
+        r = s.deliver(se.body(se.paid_purchase(f"fill{n}", "aff_fill")[0]))
+        assert r.status in (200, 503), r.body
+        if r.status == 503:
+            assert r.json()["error"] == "storage"
+            refused.append(n)
+            if len(refused) == 3:
+                break
+        else:
+            answered.append(f"pi_fill{n}")
+    assert len(refused) == 3, "the disk never filled"
+    assert sorted(row["dedupe_key"] for row in s.conversions()) == sorted(answered)
+    os.remove(disk / "filler")
+    for n in refused:
+        assert s.deliver(se.body(se.paid_purchase(f"fill{n}", "aff_fill")[0])).json()["outcome"] == "recorded"
+    assert sorted(row["dedupe_key"] for row in s.conversions()) == sorted(answered + [f"pi_fill{n}" for n in refused])
+    assert all(row["events"] == 1 for row in s.conversions())
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="fills the SQLite file's disk; test_postgresql.py fills a tablespace's")
 def test_a_full_disk_is_503_and_recovers_when_space_returns(tmp_path, small_disk):
-    # The database's disk fills up under deliveries: each is either durable
-    # and answered 200, or refused with 503 and absent; none is half-written.
-    # Once space returns, the refused ones are recorded, without a restart.
     with Server(tmp_path, db=small_disk / "full.db") as s:
-        assert s.deliver(se.body(se.paid_purchase("fill0", "aff_fill")[0])).status == 200
-        filler = os.open(small_disk / "filler", os.O_WRONLY | os.O_CREAT)
-        try:
-            while os.write(filler, b"\0" * 4096):
-                pass
-        except OSError as e:
-            assert e.errno == errno.ENOSPC
-        finally:
-            os.close(filler)
-        answered, refused = ["pi_fill0"], []
-        for n in range(1, 400):
-            r = s.deliver(se.body(se.paid_purchase(f"fill{n}", "aff_fill")[0]))
-            assert r.status in (200, 503), r.body
-            if r.status == 503:
-                assert r.json()["error"] == "storage"
-                refused.append(n)
-                if len(refused) == 3:
-                    break
-            else:
-                answered.append(f"pi_fill{n}")
-        assert len(refused) == 3, "the disk never filled"
-        assert sorted(row["dedupe_key"] for row in s.conversions()) == sorted(answered)
-        os.remove(small_disk / "filler")
-        for n in refused:
-            assert s.deliver(se.body(se.paid_purchase(f"fill{n}", "aff_fill")[0])).json()["outcome"] == "recorded"
-        assert sorted(row["dedupe_key"] for row in s.conversions()) == sorted(answered + [f"pi_fill{n}" for n in refused])
-        assert all(row["events"] == 1 for row in s.conversions())
+        check_a_full_disk_is_503_and_recovers(s, small_disk)
 
 
 # ---------------------------------------------------------------- postbacks
