@@ -10,16 +10,15 @@
 namespace server::access_log {
 namespace {
 
-struct request_state {
-  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
-  std::vector<std::pair<std::string, std::string>> notes;
-};
-
-thread_local request_state current;
+thread_local pending_line current;
 
 }  // namespace
 
-void begin() { current = request_state{}; }
+void begin() { current = pending_line{}; }
+
+pending_line detach() { return std::exchange(current, pending_line{}); }
+
+void resume(pending_line line) { current = std::move(line); }
 
 void note(std::string_view key, std::string_view value) { current.notes.emplace_back(key, value); }
 

@@ -20,15 +20,16 @@ commit_queue::~commit_queue() {
   writer_.join();
 }
 
-void commit_queue::run(const std::function<void(sqlite::connection&)>& work) {
-  job mine{&work, nullptr};
+void commit_queue::submit(work w, finished done) {
+  bool was_idle;
   {
-    std::unique_lock<std::mutex> lock(mutex_);
-    waiting_.push_back(&mine);
-    queued_.notify_one();
-    finished_.wait(lock, [&] { return mine.done; });
+    const std::lock_guard<std::mutex> lock(mutex_);
+    was_idle = waiting_.empty();
+    waiting_.push_back(job{std::move(w), std::move(done), nullptr});
   }
-  if (mine.error) std::rethrow_exception(mine.error);
+  // While a batch is being written the writer is not waiting: no wake-up
+  // is needed for the work queued behind it.
+  if (was_idle) queued_.notify_one();
 }
 
 void commit_queue::write_batches() {
@@ -36,31 +37,31 @@ void commit_queue::write_batches() {
   for (;;) {
     queued_.wait(lock, [&] { return stopping_ || !waiting_.empty(); });
     if (waiting_.empty()) return;  // stopping, and nothing left to write
-    std::deque<job*> batch;
+    std::deque<job> batch;
     while (!waiting_.empty() && batch.size() < kMaxBatch) {
-      batch.push_back(waiting_.front());
+      batch.push_back(std::move(waiting_.front()));
       waiting_.pop_front();
     }
     // Callers queue the next batch while this one is written.
     lock.unlock();
     apply(batch);
+    for (job& j : batch) j.done(j.error);
+    batch.clear();  // what the jobs hold goes before the lock is taken again
     lock.lock();
-    for (job* j : batch) j->done = true;
-    finished_.notify_all();
   }
 }
 
-void commit_queue::apply(std::deque<job*>& batch) {
+void commit_queue::apply(std::deque<job>& batch) {
   try {
     auto db = pool_.acquire();
     sqlite::transaction tx(*db);
-    for (job* j : batch) {
+    for (job& j : batch) {
       db->prepare("SAVEPOINT delivery").run();
       try {
-        (*j->work)(*db);
+        j.w(*db);
         db->prepare("RELEASE delivery").run();
       } catch (...) {
-        j->error = std::current_exception();
+        j.error = std::current_exception();
         // After SQLITE_FULL or an I/O error SQLite may have rolled the whole
         // transaction back already; then no savepoint is left to return to.
         if (!db->in_transaction()) throw;
@@ -72,8 +73,8 @@ void commit_queue::apply(std::deque<job*>& batch) {
   } catch (...) {
     // BEGIN, COMMIT or the transaction itself failed: nothing was kept.
     const std::exception_ptr failure = std::current_exception();
-    for (job* j : batch)
-      if (!j->error) j->error = failure;
+    for (job& j : batch)
+      if (!j.error) j.error = failure;
   }
 }
 

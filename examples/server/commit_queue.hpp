@@ -2,6 +2,10 @@
 // writes wait here; the writer applies all that are waiting in one
 // transaction, so that one fsync makes a whole batch durable instead of one
 // fsync (and one turn at SQLite's write lock) per delivery.
+//
+// Submitting does not wait: each piece of work comes with what to do once
+// its transaction is durable (or has failed), and the writer calls that
+// itself, so no thread sleeps per delivery while a batch is written.
 #pragma once
 
 #include "sqlite.hpp"
@@ -18,6 +22,10 @@ namespace server {
 
 class commit_queue {
  public:
+  using work = std::function<void(sqlite::connection&)>;
+  // nullptr: committed and durable. Otherwise why not, and nothing of the work remains.
+  using finished = std::function<void(std::exception_ptr)>;
+
   // The writer takes a connection from `pool` for each batch, so that a
   // private ":memory:" database (a pool of one) works the same as a file.
   explicit commit_queue(sqlite::pool& pool);
@@ -26,29 +34,28 @@ class commit_queue {
   // Applies what is still queued, then stops the writer.
   ~commit_queue();
 
-  // Runs `work` inside the writer's next transaction and returns once that
-  // transaction is committed and durable. Each piece of work runs under its
-  // own savepoint: if it throws, only its writes are undone and the
-  // exception is rethrown here. If the transaction as a whole fails (the
-  // database is locked by another process, full, or failing), every piece
-  // of work in it throws, and nothing of any of them remains.
-  void run(const std::function<void(sqlite::connection&)>& work);
+  // Runs `w` inside the writer's next transaction, then `done` on the
+  // writer's thread once that transaction is committed and durable. Each
+  // piece of work runs under its own savepoint: if it throws, only its
+  // writes are undone and `done` gets the exception. If the transaction as
+  // a whole fails (the database is locked by another process, full, or
+  // failing), every `done` of the batch gets the failure.
+  void submit(work w, finished done);
 
  private:
   struct job {
-    const std::function<void(sqlite::connection&)>* work;
+    work w;
+    finished done;
     std::exception_ptr error;
-    bool done = false;
   };
 
   void write_batches();
-  void apply(std::deque<job*>& batch);
+  void apply(std::deque<job>& batch);
 
   sqlite::pool& pool_;
   std::mutex mutex_;
-  std::condition_variable queued_;    // the writer waits for work
-  std::condition_variable finished_;  // callers wait for their batch
-  std::deque<job*> waiting_;
+  std::condition_variable queued_;  // the writer waits for work
+  std::deque<job> waiting_;
   bool stopping_ = false;
   std::thread writer_;
 };

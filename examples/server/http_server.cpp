@@ -65,7 +65,8 @@ struct connection {
   std::string out;
   size_t sent = 0;
   bool close_after = false;
-  bool refused = false;  // the response is a refusal: drain, then close
+  bool refused = false;               // the response is a refusal: drain, then close
+  std::atomic<bool> responded{false};  // by the handler, for the current request
 };
 
 std::string peer_address(const sockaddr_storage& addr) {
@@ -297,6 +298,7 @@ struct http_server::impl {
     c.request.body.assign(c.in, c.head_end, c.framing.content_length);
     c.in.erase(0, whole);  // what follows is the next request, pipelined
     c.request.peer = c.peer;
+    c.responded = false;
     c.at = phase::handling;
     ++handling;
     {
@@ -416,21 +418,38 @@ struct http_server::impl {
         c = ready.front();
         ready.pop_front();
       }
-      http_response res;
       try {
-        handler(c->request, res);
+        handler(c->request, [this, c](http_response res) { respond(*c, std::move(res)); });
       } catch (...) {
-        res = http_response{};
-        res.status = 500;
-        res.set_content(R"({"error":"internal","message":"the request failed; see the server log"})",
-                        "application/json");
+        // The handler is meant to answer every failure itself; if one
+        // escapes before it answered, the client still gets a response.
+        // (Handlers must not throw once they have handed `respond` on.)
+        if (!c->responded.load()) {
+          http_response res;
+          res.status = 500;
+          res.set_content(R"({"error":"internal","message":"the request failed; see the server log"})",
+                          "application/json");
+          respond(*c, std::move(res));
+        }
       }
-      c->close_after = !c->request.keep_alive;
-      c->out = serialize(res, c->request.method == "HEAD", c->close_after);
-      {
-        const std::lock_guard<std::mutex> lock(mutex);
-        finished.push_back(c);
-      }
+    }
+  }
+
+  // From any thread, once per request: queues the response for the I/O thread.
+  void respond(connection& c, http_response res) {
+    if (c.responded.exchange(true)) return;
+    c.close_after = !c.request.keep_alive;
+    c.out = serialize(res, c.request.method == "HEAD", c.close_after);
+    bool first;
+    {
+      const std::lock_guard<std::mutex> lock(mutex);
+      first = finished.empty();
+      finished.push_back(&c);
+    }
+    // The I/O thread takes every finished response when it wakes, so only
+    // the first since it last took them needs to wake it (a batch of
+    // commits answers many at once).
+    if (first) {
       const uint64_t one = 1;
       (void)!write(wake_fd, &one, sizeof one);
     }

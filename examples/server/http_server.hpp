@@ -1,7 +1,7 @@
 // The receiver's HTTP/1.1 server: one thread reads and writes every
 // connection with epoll, and hands each request, once it has arrived whole,
 // to a pool of worker threads that run the routes (which may block on the
-// database). So a client that sends slowly, or keeps a connection open and
+// database, or answer later). So a client that sends slowly, or keeps a connection open and
 // idle, costs a file descriptor and its buffer, never a worker; and every
 // phase of a connection has a deadline (README, "Limits").
 #pragma once
@@ -31,8 +31,15 @@ struct http_server_options {
   std::chrono::milliseconds write_timeout{10000};
 };
 
-// Answers one request; runs on a worker thread, several at once.
-using http_handler = std::function<void(const http_request&, http_response&)>;
+// Sends the response to one request. Call it exactly once, from any thread;
+// the request stays valid until then.
+using http_respond = std::function<void(http_response)>;
+// Handles one request; runs on a worker thread, several at once. It may
+// respond before it returns, or hand `respond` to work that finishes later
+// (a webhook answered once its commit is durable), which frees the worker.
+// An exception that escapes it before it responded is answered 500; it must
+// not throw once it has handed `respond` on.
+using http_handler = std::function<void(const http_request&, http_respond)>;
 // Told of every request the server answered by itself, without the handler
 // (malformed, too large, too slow, too many connections), for the log.
 using http_refusal_observer = std::function<void(const http_request& partial, const http_refusal&)>;

@@ -134,8 +134,8 @@ int main(int argc, char** argv) {
   http_options.workers = cfg.workers;
   http_options.max_connections = static_cast<size_t>(cfg.max_connections);
   raise_descriptor_limit();
-  const auto handler = [&app](const server::http_request& req, server::http_response& res) {
-    server::handle(app, req, res);
+  const auto handler = [&app](const server::http_request& req, server::http_respond respond) {
+    server::handle(app, req, std::move(respond));
   };
   server::http_server http(http_options, handler, server::access_log::refused);
 

@@ -193,7 +193,19 @@ postgres_store::postgres_store(const std::string& uri, size_t connections)
   tx.commit();
 }
 
-record_result postgres_store::record(std::string_view tenant, const delivery& d, const crediting_rules& rules) {
+void postgres_store::record(std::string_view tenant, const delivery& d, const crediting_rules& rules,
+                            record_done done) {
+  record_result result;
+  try {
+    result = record_now(tenant, d, rules);
+  } catch (const storage_error&) {
+    done({}, std::current_exception());
+    return;
+  }
+  done(std::move(result), nullptr);
+}
+
+record_result postgres_store::record_now(std::string_view tenant, const delivery& d, const crediting_rules& rules) {
   for (int attempt = 1;; ++attempt) {
     try {
       auto db = pool_.acquire();

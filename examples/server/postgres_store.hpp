@@ -18,7 +18,8 @@ class postgres_store final : public store {
   // newer than that.
   postgres_store(const std::string& uri, size_t connections);
 
-  record_result record(std::string_view tenant, const delivery& d, const crediting_rules& rules) override;
+  // Runs the delivery's transaction on this thread: `done` is called before this returns.
+  void record(std::string_view tenant, const delivery& d, const crediting_rules& rules, record_done done) override;
   std::vector<listed_conversion> conversions(const conversion_filter& filter) override;
   conversion_summary summary(const conversion_filter& filter) override;
   void ping() override;
@@ -29,6 +30,9 @@ class postgres_store final : public store {
                        std::optional<int64_t> retry_at_ms) override;
 
  private:
+  // The delivery's transaction, retried on a serialization failure or deadlock.
+  record_result record_now(std::string_view tenant, const delivery& d, const crediting_rules& rules);
+
   postgres::pool pool_;
 };
 

@@ -97,23 +97,40 @@ void serve_page(const app& a, page p, const http_request& req, http_response& re
   res.set_content(std::move(html), "text/html; charset=utf-8");
 }
 
+// Writes the request's log line and sends the response.
+void finish(const http_request& req, http_response res, const http_respond& respond) {
+  access_log::write(req, res);
+  respond(std::move(res));
+}
+
 // `tenant_name`: from /stripe/postback/<tenant>; nullopt: the tenant by Host.
+// Answered once the delivery is durable, perhaps on the database's writer
+// thread, so no worker waits for the commit.
 void serve_webhook(const app& a, const std::optional<std::string_view>& tenant_name, const http_request& req,
-                   http_response& res) {
-  const auto tenants = a.tenants.current();
+                   http_respond respond) {
+  auto tenants = a.tenants.current();
   const tenant* t = tenant_name ? (tenants->from_file() ? tenants->named(std::string(*tenant_name)) : nullptr)
                                 : tenants->for_host(req.header("Host"));
   if (!t) {
     access_log::note("outcome", "unknown_tenant");
+    http_response res;
     reply_error(res, 404, "unknown_tenant", "no tenant is served at this host or path");
+    finish(req, std::move(res), respond);
     return;
   }
   if (tenants->from_file()) access_log::note("tenant", t->name);
-  const webhook_reply reply = t->webhooks.receive(req.body, req.header("Stripe-Signature"));
-  if (!reply.event_id.empty()) access_log::note("event_id", reply.event_id);
-  access_log::note("outcome", reply.outcome);
-  if (!reply.detail.empty()) access_log::note("detail", reply.detail);
-  reply_json(res, reply.http_status, reply.body);
+  // The tenant set rides along until the reply: its receiver must outlive the record.
+  t->webhooks.receive(req.body, req.header("Stripe-Signature"),
+                      [tenants, &req, respond = std::move(respond), line = access_log::detach()](
+                          webhook_reply reply) mutable {
+                        access_log::resume(std::move(line));
+                        if (!reply.event_id.empty()) access_log::note("event_id", reply.event_id);
+                        access_log::note("outcome", reply.outcome);
+                        if (!reply.detail.empty()) access_log::note("detail", reply.detail);
+                        http_response res;
+                        reply_json(res, reply.http_status, reply.body);
+                        finish(req, std::move(res), respond);
+                      });
 }
 
 // ?name=N, an integer from min to max; nullopt when absent.
@@ -279,13 +296,9 @@ std::optional<std::string_view> webhook_path(std::string_view path) {
 
 void route(const app& a, const http_request& req, http_response& res) {
   const std::string_view path = req.path;
-  if (const std::optional<std::string_view> tenant_name = webhook_path(path)) {
-    if (req.method != "POST") {
-      res.set_header("Allow", "POST");
-      reply_error(res, 405, "method_not_allowed", "this path accepts POST");
-      return;
-    }
-    serve_webhook(a, tenant_name->empty() ? std::nullopt : tenant_name, req, res);
+  if (webhook_path(path)) {  // and not a POST, which handle() took
+    res.set_header("Allow", "POST");
+    reply_error(res, 405, "method_not_allowed", "this path accepts POST");
     return;
   }
   static constexpr std::string_view kPages[] = {"/",          "/pricing",  "/conversions", "/conversions.csv",
@@ -318,8 +331,13 @@ void route(const app& a, const http_request& req, http_response& res) {
 
 }  // namespace
 
-void handle(const app& a, const http_request& req, http_response& res) {
+void handle(const app& a, const http_request& req, http_respond respond) {
   access_log::begin();
+  if (const std::optional<std::string_view> tenant_name = webhook_path(req.path); tenant_name && req.method == "POST") {
+    serve_webhook(a, tenant_name->empty() ? std::nullopt : tenant_name, req, std::move(respond));
+    return;
+  }
+  http_response res;
   try {
     route(a, req, res);
   } catch (const std::exception& e) {
@@ -332,7 +350,7 @@ void handle(const app& a, const http_request& req, http_response& res) {
       reply_error(res, 500, "internal", "the request failed; see the server log");
     }
   }
-  access_log::write(req, res);
+  finish(req, std::move(res), respond);
 }
 
 }  // namespace server

@@ -13,7 +13,7 @@
 #pragma once
 
 #include "auth.hpp"
-#include "http_message.hpp"
+#include "http_server.hpp"
 #include "site.hpp"
 #include "store.hpp"
 #include "tenants.hpp"
@@ -27,8 +27,9 @@ struct app {
   const dashboard_credentials& credentials;
 };
 
-// Answers one request, on any thread; an exception from a route becomes a
-// JSON 503 (the database) or 500.
-void handle(const app& a, const http_request& req, http_response& res);
+// Answers one request, on any worker thread, through `respond` (a webhook
+// later, once durable); an exception from a route becomes a JSON 503 (the
+// database) or 500.
+void handle(const app& a, const http_request& req, http_respond respond);
 
 }  // namespace server

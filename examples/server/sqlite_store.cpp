@@ -212,13 +212,15 @@ sqlite_store::sqlite_store(const std::string& path, size_t connections)
   tx.commit();
 }
 
-record_result sqlite_store::record(std::string_view tenant, const delivery& d, const crediting_rules& rules) {
-  record_result result;
-  writes_.run([&](sqlite::connection& db) {
-    sqlite_session session(db);
-    result = record_delivery(session, tenant, d, rules);
-  });
-  return result;
+void sqlite_store::record(std::string_view tenant, const delivery& d, const crediting_rules& rules,
+                          record_done done) {
+  auto result = std::make_shared<record_result>();
+  writes_.submit(
+      [tenant = std::string(tenant), &d, &rules, result](sqlite::connection& db) {
+        sqlite_session session(db);
+        *result = record_delivery(session, tenant, d, rules);
+      },
+      [result, done = std::move(done)](std::exception_ptr error) { done(std::move(*result), error); });
 }
 
 std::vector<listed_conversion> sqlite_store::conversions(const conversion_filter& filter) {

@@ -15,7 +15,7 @@ class sqlite_store final : public store {
   // the database is ":memory:", which is private to its connection).
   sqlite_store(const std::string& path, size_t connections);
 
-  record_result record(std::string_view tenant, const delivery& d, const crediting_rules& rules) override;
+  void record(std::string_view tenant, const delivery& d, const crediting_rules& rules, record_done done) override;
   std::vector<listed_conversion> conversions(const conversion_filter& filter) override;
   conversion_summary summary(const conversion_filter& filter) override;
   void ping() override;

@@ -10,6 +10,7 @@
 #include "storage_error.hpp"
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -126,9 +127,14 @@ class store {
   // Records one delivery as purchase_ledger.hpp describes: the event (a
   // repeated id changes nothing), its purchase's row folded again, the
   // subscription's renewals credited, and a postback for each row the
-  // rules forward that has none. Returns once the record is durable; throws
-  // storage_error, with nothing recorded, when it could not be.
-  virtual record_result record(std::string_view tenant, const delivery& d, const crediting_rules& rules) = 0;
+  // rules forward that has none. Calls `done` once the record is durable,
+  // or with the storage_error when nothing could be recorded. `done` may
+  // run on another thread, after this returns (SQLite: the writer's, after
+  // the batch's fsync), or before it returns (PostgreSQL); what `d` and
+  // `rules` point to must stay alive until `done` has run.
+  using record_done = std::function<void(record_result, std::exception_ptr)>;
+  virtual void record(std::string_view tenant, const delivery& d, const crediting_rules& rules,
+                      record_done done) = 0;
 
   // The conversions the filter matches, the most recent first (by their
   // first event), one page of filter.limit from filter.offset.

@@ -8,6 +8,7 @@
 #include <clickref/signature.hpp>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,18 +36,24 @@ class webhook_receiver {
                    std::function<void()> postback_queued, std::string tenant = "",
                    promotion_clicks promotions = {}, renewal_policy renewals = {});
 
+  using reply_to = std::function<void(webhook_reply)>;
+
   // Handles one delivery: the raw body exactly as received and the
-  // Stripe-Signature header.
+  // Stripe-Signature header. `reply` gets, once:
   //   200  recorded, or a repeated event id (nothing changes), or an event
   //        type that yields no conversion (ignored)
   //   400  {"error":"CLICKREF_E_…"}: a signature that does not verify or a
   //        body that is not a Stripe event; nothing is stored
   //   503  the database is unavailable (locked by another process, full,
   //        failing); nothing is stored and Stripe will deliver again
-  webhook_reply receive(std::string_view body, std::string_view signature_header) const;
+  // A rejection is replied at once; a record once it is durable, perhaps
+  // on the database's writer thread. The receiver must outlive the reply;
+  // `body` need only live until this returns.
+  void receive(std::string_view body, std::string_view signature_header, reply_to reply) const;
 
  private:
-  webhook_reply record(const clickref_conversion& c) const;
+  struct pending;
+  void record(std::shared_ptr<pending> p) const;
 
   clickref::verifier verifier_;
   store& db_;
