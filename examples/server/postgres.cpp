@@ -4,6 +4,7 @@
 
 #include <climits>
 #include <cstring>
+#include <utility>
 
 namespace server::postgres {
 namespace {
@@ -40,12 +41,16 @@ std::string message_of(const char* text) {
   return m;
 }
 
-[[noreturn]] void fail(PGconn* conn, const PGresult* res, std::string_view doing) {
+error failure(PGconn* conn, const PGresult* res, std::string_view doing) {
   std::string what(doing);
   what += ": ";
   what += message_of(res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
   const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
-  throw error(what, state ? state : "");
+  return error(what, state ? state : "");
+}
+
+[[noreturn]] void fail(PGconn* conn, const PGresult* res, std::string_view doing) {
+  throw failure(conn, res, doing);
 }
 
 // libpq prints the server's notices to stderr unless told otherwise; the
@@ -202,6 +207,7 @@ void connection::reconnect_if_lost() {
 bool connection::worth_another_try(bool was_idle) const { return was_idle && PQstatus(conn_) == CONNECTION_BAD; }
 
 void connection::exec(const char* sql) {
+  if (!queued_.empty()) run_queued(nullptr);
   const bool idle = PQtransactionStatus(conn_) == PQTRANS_IDLE;
   try {
     exec_once(sql);
@@ -212,13 +218,40 @@ void connection::exec(const char* sql) {
 }
 
 result connection::run(const char* sql, const params& args) {
+  const statement last{sql, &args};
+  return run_queued(&last);
+}
+
+void connection::run_later(const char* sql, params args) { queued_.push_back({sql, std::move(args)}); }
+
+// Prepared once per connection like any statement, so that they can go in
+// a pipeline (which takes no simple queries).
+constexpr const char* kBegin = "BEGIN";
+constexpr const char* kCommit = "COMMIT";
+
+void connection::begin() { run_later(kBegin, params()); }
+
+void connection::commit() { run(kCommit); }
+
+void connection::rollback() {
+  queued_.clear();
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) exec("ROLLBACK");
+}
+
+result connection::run_queued(const statement* last) {
+  // Taken off the queue whatever happens: after a failure the transaction
+  // is rolled back.
+  const std::vector<queued> sending = std::exchange(queued_, {});
+  std::vector<statement> batch;
+  for (const queued& q : sending) batch.push_back({q.sql, &q.args});
+  if (last) batch.push_back(*last);
   const bool idle = PQtransactionStatus(conn_) == PQTRANS_IDLE;
   try {
-    return run_once(sql, args);
+    return run_once(batch);
   } catch (const error&) {
     if (!worth_another_try(idle)) throw;
   }
-  return run_once(sql, args);
+  return run_once(batch);
 }
 
 void connection::exec_once(const char* sql) {
@@ -227,20 +260,57 @@ void connection::exec_once(const char* sql) {
   if (!res.ok()) fail(conn_, res.get(), "exec");
 }
 
-result connection::run_once(const char* sql, const params& args) {
-  reconnect_if_lost();
-  auto found = prepared_.find(sql);
+const std::string& connection::prepared(const statement& s) {
+  auto found = prepared_.find(s.sql);
   if (found == prepared_.end()) {
     const std::string name = "clickref_" + std::to_string(prepared_.size());
-    const std::string text = with_dollar_parameters(sql);
-    const result prepared(PQprepare(conn_, name.c_str(), text.c_str(), args.size(), args.types()));
-    if (!prepared.ok()) fail(conn_, prepared.get(), "prepare");
-    found = prepared_.emplace(sql, name).first;
+    const std::string text = with_dollar_parameters(s.sql);
+    const result res(PQprepare(conn_, name.c_str(), text.c_str(), s.args->size(), s.args->types()));
+    if (!res.ok()) fail(conn_, res.get(), "prepare");
+    found = prepared_.emplace(s.sql, name).first;
   }
-  result res(PQexecPrepared(conn_, found->second.c_str(), args.size(), args.values(), args.lengths(), args.formats(),
-                            kBinaryFormat));
-  if (!res.ok()) fail(conn_, res.get(), "query");
-  return res;
+  return found->second;
+}
+
+result connection::run_once(const std::vector<statement>& batch) {
+  reconnect_if_lost();
+  // Statements are prepared (once per connection) before the batch is sent.
+  std::vector<const std::string*> names;
+  for (const statement& s : batch) names.push_back(&prepared(s));
+  if (batch.size() == 1) {
+    const params& args = *batch[0].args;
+    result res(PQexecPrepared(conn_, names[0]->c_str(), args.size(), args.values(), args.lengths(), args.formats(),
+                              kBinaryFormat));
+    if (!res.ok()) fail(conn_, res.get(), "query");
+    return res;
+  }
+  // One round trip for them all: the server runs each in turn (a statement
+  // after one that waited for a lock reads what was committed meanwhile),
+  // and skips the rest after a failure, up to the sync.
+  if (!PQenterPipelineMode(conn_)) fail(conn_, nullptr, "enter pipeline mode");
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const params& args = *batch[i].args;
+    if (!PQsendQueryPrepared(conn_, names[i]->c_str(), args.size(), args.values(), args.lengths(), args.formats(),
+                             kBinaryFormat)) {
+      fail(conn_, nullptr, "send");
+    }
+  }
+  if (!PQpipelineSync(conn_)) fail(conn_, nullptr, "send");
+  std::optional<error> first_failure;
+  std::optional<result> last;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    result res(PQgetResult(conn_));
+    if (!res.get() || PQstatus(conn_) == CONNECTION_BAD) throw failure(conn_, res.get(), "query");  // lost
+    const result end(PQgetResult(conn_));  // null: the end of this statement's results
+    if (!res.ok() && !first_failure) first_failure = failure(conn_, res.get(), "query");
+    if (i + 1 == batch.size()) last.emplace(std::move(res));
+  }
+  const result sync(PQgetResult(conn_));
+  if (PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode(conn_)) {
+    throw failure(conn_, sync.get(), "end the pipeline");
+  }
+  if (first_failure) throw *first_failure;
+  return std::move(*last);
 }
 
 }  // namespace server::postgres

@@ -97,29 +97,57 @@ class connection {
   connection& operator=(const connection&) = delete;
   ~connection();
 
-  // Runs one or more statements without parameters (schema changes).
+  // Runs one or more statements without parameters (schema changes), after
+  // what run_later queued.
   void exec(const char* sql);
   // Runs `sql` with `args`, prepared on this connection on first use and
   // cached. `sql` must be a string with static storage: the cache is keyed
-  // by its address.
+  // by its address. What run_later queued is sent first, in the same round
+  // trip (libpq's pipeline mode), and a failure of any of them is thrown.
   result run(const char* sql, const params& args = params());
   // Both reconnect first if the connection was lost (the database
   // restarted, say). A connection is found lost only when a call fails, so
   // a call made outside a transaction that fails that way is made once more
   // on a new connection; inside a transaction the failure is thrown, since
-  // the transaction died with the connection.
+  // the transaction died with the connection. (A transaction whose BEGIN is
+  // still queued is wholly in the call, and so made once more too.)
 
-  static constexpr const char* kBegin = "BEGIN";
+  // Queues `sql` for the next call that waits for the server (run, exec,
+  // commit): for a statement whose result the caller does not read, so
+  // that it costs no round trip of its own. The server runs the statements
+  // in the order they were queued and run, each as if run by itself.
+  void run_later(const char* sql, params args);
+
+  // scoped_transaction's: BEGIN is queued, to go with the transaction's
+  // first statement; COMMIT is sent with what is still queued; rollback
+  // drops what is queued, and sends ROLLBACK only if the server saw BEGIN.
+  void begin();
+  void commit();
+  void rollback();
 
  private:
+  struct queued {
+    const char* sql;
+    params args;
+  };
+  struct statement {
+    const char* sql;
+    const params* args;
+  };
+
   void reconnect_if_lost();
   void exec_once(const char* sql);
-  result run_once(const char* sql, const params& args);
+  // Sends what is queued and then `last` (when given), and returns the last
+  // statement's result.
+  result run_queued(const statement* last);
+  result run_once(const std::vector<statement>& batch);
+  const std::string& prepared(const statement& s);
   // Whether a failed call outside a transaction lost the connection.
   bool worth_another_try(bool was_idle) const;
 
   pg_conn* conn_ = nullptr;
   std::unordered_map<const char*, std::string> prepared_;  // sql -> statement name
+  std::vector<queued> queued_;
 };
 
 // BEGIN … COMMIT, in READ COMMITTED.

@@ -138,8 +138,10 @@ class postgres_session final : public sql_session {
 
   int64_t execute(const char* sql, const sql_args& args) override { return db_.run(sql, bound(args)).changed(); }
 
+  void execute_later(const char* sql, const sql_args& args) override { db_.run_later(sql, bound(args)); }
+
   bool lock(uint64_t key) override {
-    db_.run(kAdvisoryLock, postgres::params().add(static_cast<int64_t>(key)));
+    db_.run_later(kAdvisoryLock, postgres::params().add(static_cast<int64_t>(key)));
     return true;
   }
 

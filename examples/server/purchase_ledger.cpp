@@ -130,16 +130,16 @@ std::vector<std::string> delivery_recorder::linked_purchases(const std::vector<s
 
 void delivery_recorder::move_purchase(const std::string& from, const std::string& into) {
   for (const char* sql : {kMoveEvents, kMoveLinks, kMoveLegacyRows, kMoveSubscriptionClicks}) {
-    db_.execute(sql, tenant_and(from, into));
+    db_.execute_later(sql, tenant_and(from, into));
   }
-  db_.execute(kLink, tenant_and(from, into));  // its row, which named it, goes
+  db_.execute_later(kLink, tenant_and(from, into));  // its row, which named it, goes
 }
 
 // After `into`'s row is saved (the postback's row must exist first).
 void delivery_recorder::retire_purchase(const std::string& from, const std::string& into) {
-  db_.execute(kMovePostback, tenant_and(from, into));
-  db_.execute(kDeletePostback, tenant_and(from));
-  db_.execute(kDeleteConversion, tenant_and(from));
+  db_.execute_later(kMovePostback, tenant_and(from, into));
+  db_.execute_later(kDeletePostback, tenant_and(from));
+  db_.execute_later(kDeleteConversion, tenant_and(from));
 }
 
 // Rows recorded before events were kept take part as conversions: the sale
@@ -252,12 +252,12 @@ bool delivery_recorder::adopt_subscription_click(const conversion_row& row, std:
     }
   }
   sub = mine;
-  db_.execute(kSetSubscriptionClick, tenant_and(row.account.value_or(""), *row.subscription)
-                                         .bytes(mine.click_id)
-                                         .flag(mine.click_id_valid)
-                                         .bytes(mine.click_id_source)
-                                         .integer(mine.bought_at)
-                                         .bytes(mine.purchase));
+  db_.execute_later(kSetSubscriptionClick, tenant_and(row.account.value_or(""), *row.subscription)
+                                               .bytes(mine.click_id)
+                                               .flag(mine.click_id_valid)
+                                               .bytes(mine.click_id_source)
+                                               .integer(mine.bought_at)
+                                               .bytes(mine.purchase));
   return true;
 }
 
@@ -283,7 +283,7 @@ bool delivery_recorder::recredit_subscription(const conversion_row& buyer, const
 }
 
 void delivery_recorder::save(const conversion_row& row) {
-  db_.execute(kUpsertConversion, row_args(row).bytes(tenant_));
+  db_.execute_later(kUpsertConversion, row_args(row).bytes(tenant_));
 }
 
 bool delivery_recorder::queue_postback(const conversion_row& row) {
@@ -333,7 +333,7 @@ record_result delivery_recorder::record(const delivery& d) {
     if (p != key) move_purchase(p, key);
   }
   for (const auto& id : ids) {
-    if (id != key) db_.execute(kLink, tenant_and(id, key));
+    if (id != key) db_.execute_later(kLink, tenant_and(id, key));
   }
 
   // A purchase none of whose ids was linked before is this event alone: its

@@ -25,7 +25,11 @@
 //
 // PostgreSQL: every id, purchase and subscription touched is locked (an
 // advisory lock to COMMIT) before it is read, so that instances recording
-// events of one purchase at once take turns.
+// events of one purchase at once take turns. The locks and the writes whose
+// counts are not read go with the next statement that is (sql_session::
+// execute_later), so that a purchase's first event takes three round trips:
+// BEGIN, the locks and the links' read; the event; the links, the row and
+// COMMIT.
 #pragma once
 
 #include "sql_session.hpp"

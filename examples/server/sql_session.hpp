@@ -76,10 +76,18 @@ class sql_session {
   virtual sql_rows query(const char* sql, const sql_args& args) = 0;
   // Runs `sql` and returns how many rows it inserted, updated or deleted.
   virtual int64_t execute(const char* sql, const sql_args& args) = 0;
+  // Runs `sql` as execute() does, for a caller that does not read how many
+  // rows it changed: a database across a network (PostgreSQL) sends it with
+  // the next statement whose answer is read, or with COMMIT, in one round
+  // trip, and a failure is thrown there. Statements still run in the order
+  // they are called, so what a later query reads is the same.
+  virtual void execute_later(const char* sql, const sql_args& args) = 0;
   // Holds `key` until the transaction ends, so that deliveries that touch
   // the same purchase or subscription on other instances wait for this one.
-  // Returns whether it took a lock: a database with one writer at a time
-  // (SQLite) needs none, and returns false.
+  // Like execute_later, the lock may be taken when the next statement is
+  // sent (before that statement runs). Returns whether it took a lock: a
+  // database with one writer at a time (SQLite) needs none, and returns
+  // false.
   virtual bool lock(uint64_t key) = 0;
 };
 

@@ -81,7 +81,10 @@ class connection {
   // errors, such as SQLITE_FULL).
   bool in_transaction() const;
 
-  static constexpr const char* kBegin = "BEGIN IMMEDIATE";
+  // scoped_transaction's.
+  void begin() { exec("BEGIN IMMEDIATE"); }
+  void commit() { exec("COMMIT"); }
+  void rollback() { exec("ROLLBACK"); }
 
  private:
   sqlite3* db_ = nullptr;

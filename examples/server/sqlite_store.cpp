@@ -161,6 +161,8 @@ class sqlite_session final : public sql_session {
     return db_.changes();
   }
 
+  void execute_later(const char* sql, const sql_args& args) override { execute(sql, args); }
+
   bool lock(uint64_t) override { return false; }  // the commit queue is the only writer
 
  private:

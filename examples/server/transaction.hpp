@@ -1,6 +1,6 @@
 // A transaction that rolls back unless committed, for either backend's
-// connection: `Connection` names how it begins (kBegin) and runs SQL (exec),
-// and throws a storage_error when that fails.
+// connection: `Connection` begins, commits and rolls back (begin, commit,
+// rollback), and throws a storage_error when that fails.
 #pragma once
 
 #include "storage_error.hpp"
@@ -10,13 +10,13 @@ namespace server {
 template <class Connection>
 class scoped_transaction {
  public:
-  explicit scoped_transaction(Connection& db) : db_(db) { db_.exec(Connection::kBegin); }
+  explicit scoped_transaction(Connection& db) : db_(db) { db_.begin(); }
   scoped_transaction(const scoped_transaction&) = delete;
   scoped_transaction& operator=(const scoped_transaction&) = delete;
   ~scoped_transaction() {
     if (!open_) return;
     try {
-      db_.exec("ROLLBACK");
+      db_.rollback();
     } catch (const storage_error&) {
       // Nothing is left to undo: SQLite ends a transaction by itself after
       // some errors (SQLITE_FULL), and a lost PostgreSQL connection takes
@@ -27,7 +27,7 @@ class scoped_transaction {
   // A COMMIT that fails leaves the transaction to the destructor, which
   // rolls back what SQLite still holds open (after SQLITE_BUSY, say).
   void commit() {
-    db_.exec("COMMIT");
+    db_.commit();
     open_ = false;
   }
 

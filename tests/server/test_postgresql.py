@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+import postgres_cluster
 import stripe_events as se
 from harness import BACKEND, SERVER, Server, Stub, postback_args, wait_until
 from test_purchases import check_a_legacy_purchase_folds_new_events
@@ -199,6 +200,36 @@ def test_a_full_tablespace_is_503_and_recovers_when_space_returns(tmp_path, data
                 database_backend.psql("DROP TABLESPACE IF EXISTS small_disk")
     finally:
         disk.rmdir()
+
+
+def test_a_write_that_fails_where_it_went_with_the_commit_keeps_nothing(tmp_path, database_backend):
+    # A delivery's writes go to the database with its COMMIT, in one round
+    # trip. Here the row's upsert waits for a table lock beyond the
+    # statement timeout (5 s): the delivery is a 503 with nothing kept, its
+    # event included, and the pool's one connection records the retry and
+    # the next delivery. (A first purchase prepares the statements, which
+    # would wait for the lock too.)
+    session, charge = (se.body(ev) for ev in se.paid_purchase("held", "aff_held"))
+    with Server(tmp_path, "--db-connections", "1") as s:
+        assert s.deliver(se.body(se.paid_purchase("first", "aff_first")[0])).json()["outcome"] == "recorded"
+        name = database_backend.database_name(str(tmp_path / "server.db"))
+        holder = subprocess.Popen(
+            [postgres_cluster.PG_BIN + "/psql", "-X", "-q", "-h", database_backend.dir, "-p", "5432", "-U", "postgres",
+             "-d", name, "-c", "BEGIN; LOCK TABLE conversions IN EXCLUSIVE MODE; SELECT pg_sleep(6); COMMIT"],
+            stdout=subprocess.DEVNULL)
+        try:
+            wait_until(lambda: database_backend.psql(
+                "SELECT count(*) FROM pg_locks WHERE relation = 'conversions'::regclass AND mode = 'ExclusiveLock'",
+                name) == [["1"]])
+            r = s.deliver(session)
+            assert (r.status, r.json()["error"]) == (503, "storage")
+            failed = [line for line in s.log_lines() if line.get("outcome") == "failed"]
+            assert "canceling statement" in failed[-1]["detail"]
+        finally:
+            holder.wait(timeout=30)
+        assert s.deliver(session).json()["outcome"] == "recorded"
+        assert s.deliver(charge).json()["outcome"] == "recorded"
+        assert s.conversion("pi_held")["events"] == 2
 
 
 def test_the_password_in_the_uri_stays_out_of_the_log(tmp_path, database_backend):
