@@ -301,6 +301,11 @@ struct http_server::impl {
     c.responded = false;
     c.at = phase::handling;
     ++handling;
+    if (options.handle_inline && options.handle_inline(c.request)) {
+      // Its answer comes back through `finished`, as a worker's would.
+      handle(c);
+      return;
+    }
     {
       const std::lock_guard<std::mutex> lock(mutex);
       ready.push_back(&c);
@@ -418,19 +423,23 @@ struct http_server::impl {
         c = ready.front();
         ready.pop_front();
       }
-      try {
-        handler(c->request, [this, c](http_response res) { respond(*c, std::move(res)); });
-      } catch (...) {
-        // The handler is meant to answer every failure itself; if one
-        // escapes before it answered, the client still gets a response.
-        // (Handlers must not throw once they have handed `respond` on.)
-        if (!c->responded.load()) {
-          http_response res;
-          res.status = 500;
-          res.set_content(R"({"error":"internal","message":"the request failed; see the server log"})",
-                          "application/json");
-          respond(*c, std::move(res));
-        }
+      handle(*c);
+    }
+  }
+
+  void handle(connection& c) {
+    try {
+      handler(c.request, [this, conn = &c](http_response res) { respond(*conn, std::move(res)); });
+    } catch (...) {
+      // The handler is meant to answer every failure itself; if one
+      // escapes before it answered, the client still gets a response.
+      // (Handlers must not throw once they have handed `respond` on.)
+      if (!c.responded.load()) {
+        http_response res;
+        res.status = 500;
+        res.set_content(R"({"error":"internal","message":"the request failed; see the server log"})",
+                        "application/json");
+        respond(c, std::move(res));
       }
     }
   }

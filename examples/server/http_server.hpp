@@ -29,6 +29,10 @@ struct http_server_options {
   std::chrono::milliseconds idle_timeout{5000};
   // Writing one response, from its first byte to its last.
   std::chrono::milliseconds write_timeout{10000};
+  // Requests whose handler never blocks (it answers at once or hands the
+  // answer to other work) and is cheap: they are handled on the I/O thread
+  // itself, which saves handing each to a worker and back. Empty: none.
+  std::function<bool(const http_request&)> handle_inline;
 };
 
 // Sends the response to one request. Call it exactly once, from any thread;

@@ -133,6 +133,9 @@ int main(int argc, char** argv) {
   server::http_server_options http_options;
   http_options.workers = cfg.workers;
   http_options.max_connections = static_cast<size_t>(cfg.max_connections);
+  http_options.handle_inline = [&app](const server::http_request& req) {
+    return server::handles_without_blocking(app, req);
+  };
   raise_descriptor_limit();
   const auto handler = [&app](const server::http_request& req, server::http_respond respond) {
     server::handle(app, req, std::move(respond));

@@ -22,6 +22,7 @@ class postgres_store final : public store {
   void record(std::string_view tenant, const delivery& d, const crediting_rules& rules, record_done done) override;
   std::vector<listed_conversion> conversions(const conversion_filter& filter) override;
   conversion_summary summary(const conversion_filter& filter) override;
+  bool records_without_waiting() const override { return false; }
   void ping() override;
   std::optional<postback_job> claim_due_postback(int64_t now_ms) override;
   std::optional<int64_t> next_postback_due() override;

@@ -331,6 +331,10 @@ void route(const app& a, const http_request& req, http_response& res) {
 
 }  // namespace
 
+bool handles_without_blocking(const app& a, const http_request& req) {
+  return a.db.records_without_waiting() && req.method == "POST" && webhook_path(req.path);
+}
+
 void handle(const app& a, const http_request& req, http_respond respond) {
   access_log::begin();
   if (const std::optional<std::string_view> tenant_name = webhook_path(req.path); tenant_name && req.method == "POST") {

@@ -32,4 +32,9 @@ struct app {
 // database) or 500.
 void handle(const app& a, const http_request& req, http_respond respond);
 
+// Whether handle() answers `req` without blocking: a webhook delivery, when
+// the database records without waiting (SQLite's writer). Verifying and
+// parsing it takes microseconds, so it may run on the I/O thread.
+bool handles_without_blocking(const app& a, const http_request& req);
+
 }  // namespace server

@@ -135,6 +135,9 @@ class store {
   using record_done = std::function<void(record_result, std::exception_ptr)>;
   virtual void record(std::string_view tenant, const delivery& d, const crediting_rules& rules,
                       record_done done) = 0;
+  // Whether record() returns without waiting for the database (it hands the
+  // work to a writer), so that a caller on an event loop may call it there.
+  virtual bool records_without_waiting() const = 0;
 
   // The conversions the filter matches, the most recent first (by their
   // first event), one page of filter.limit from filter.offset.
