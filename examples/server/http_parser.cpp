@@ -127,15 +127,17 @@ size_t find_head_end(std::string_view bytes, size_t from) {
 }
 
 std::optional<http_refusal> refuse_incomplete_head(std::string_view bytes, const head_limits& limits) {
+  // A line's limit counts neither its CR nor its LF: a line still waiting
+  // for its LF may hold one byte more (its CR) and still be acceptable.
   const size_t first_lf = bytes.find('\n');
   if (first_lf == std::string_view::npos) {
-    if (bytes.size() > limits.request_line) return kLineTooLong;
+    if (bytes.size() > limits.request_line + 1) return kLineTooLong;
     return std::nullopt;
   }
   if (first_lf > limits.request_line + 1) return kLineTooLong;
   if (bytes.size() > limits.head) return kHeadTooLarge;
   const size_t last_lf = bytes.rfind('\n');
-  if (bytes.size() - last_lf - 1 > limits.header_line) return kHeadTooLarge;
+  if (bytes.size() - last_lf - 1 > limits.header_line + 1) return kHeadTooLarge;
   return std::nullopt;
 }
 

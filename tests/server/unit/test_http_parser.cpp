@@ -126,16 +126,21 @@ TEST_CASE("http head: size limits, on complete and incomplete heads", "[http]") 
   const std::string long_target =
       "GET /" + std::string(limits.request_line, 'a') + " HTTP/1.1\r\nHost: a\r\n\r\n";
   CHECK(status_of(long_target) == 414);
-  REQUIRE(refuse_incomplete_head(long_target.substr(0, limits.request_line + 1), limits));
-  CHECK(refuse_incomplete_head(long_target.substr(0, limits.request_line + 1), limits)->status == 414);
-  CHECK_FALSE(refuse_incomplete_head(long_target.substr(0, limits.request_line), limits));
+  REQUIRE(refuse_incomplete_head(long_target.substr(0, limits.request_line + 2), limits));
+  CHECK(refuse_incomplete_head(long_target.substr(0, limits.request_line + 2), limits)->status == 414);
+  // A request line of exactly the limit, waiting for the LF after its CR.
+  const std::string at_limit = "GET /" + std::string(limits.request_line - 14, 'a') + " HTTP/1.1";
+  REQUIRE(at_limit.size() == limits.request_line);
+  CHECK_FALSE(refuse_incomplete_head(at_limit + "\r", limits));
+  CHECK(status_of(at_limit + "\r\nHost: a\r\n\r\n") == 0);
 
   const std::string start = "GET / HTTP/1.1\r\nHost: a\r\n";
   const std::string long_line = start + "X: " + std::string(limits.header_line, 'b');
   CHECK(status_of(long_line + "\r\n\r\n") == 431);
   REQUIRE(refuse_incomplete_head(long_line, limits));
   CHECK(refuse_incomplete_head(long_line, limits)->status == 431);
-  CHECK_FALSE(refuse_incomplete_head(start + "X: " + std::string(limits.header_line - 3, 'b'), limits));
+  CHECK_FALSE(refuse_incomplete_head(start + "X: " + std::string(limits.header_line - 3, 'b') + "\r", limits));
+  CHECK(status_of(start + "X: " + std::string(limits.header_line - 3, 'b') + "\r\n\r\n") == 0);
 
   std::string many = start;
   for (size_t i = 1; i < limits.header_count; ++i) many += "X-" + std::to_string(i) + ": 1\r\n";
