@@ -66,6 +66,9 @@ struct connection {
   size_t sent = 0;
   bool close_after = false;
   bool refused = false;               // the response is a refusal: drain, then close
+  // The client shut its side: what came whole is answered (pipelined
+  // requests too), then the connection is closed.
+  bool peer_done = false;
   std::atomic<bool> responded{false};  // by the handler, for the current request
 };
 
@@ -210,7 +213,9 @@ struct http_server::impl {
   }
 
   // Reads what the socket has, up to what the request being read may still
-  // need. Returns false when the peer closed or failed.
+  // need. Returns false when the connection failed; a client that shut its
+  // side after sending (half-close) is marked peer_done, and its request is
+  // still answered.
   bool read_some(connection& c) {
     char buffer[kReadChunk];
     for (;;) {
@@ -219,11 +224,28 @@ struct http_server::impl {
       const ssize_t n = recv(c.fd, buffer, sizeof buffer, 0);
       if (n > 0) {
         c.in.append(buffer, static_cast<size_t>(n));
+        // A short read took all the socket had: asking again would only
+        // say EAGAIN, one more system call per request. If the request is
+        // not whole yet, the re-armed descriptor reports the rest.
+        if (static_cast<size_t>(n) < sizeof buffer) return true;
         continue;
       }
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
-      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) {
+        c.peer_done = true;
+        return true;
+      }
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+      if (errno == EINTR) continue;
       return false;
+    }
+  }
+
+  // The request is not whole yet: wait for more, unless no more can come.
+  void wait_for_more(connection& c) {
+    if (c.peer_done) {
+      close_connection(c);  // an incomplete request is dropped
+    } else {
+      watch(c, EPOLLIN);
     }
   }
 
@@ -241,7 +263,7 @@ struct http_server::impl {
       return;
     }
     if (!read_some(c)) {
-      close_connection(c);  // the client left; an incomplete request is dropped
+      close_connection(c);
       return;
     }
     advance(c, now);
@@ -256,7 +278,7 @@ struct http_server::impl {
       while (blank < c.in.size() && (c.in[blank] == '\r' || c.in[blank] == '\n')) ++blank;
       if (blank > 0) c.in.erase(0, blank);
       if (c.in.empty()) {
-        watch(c, EPOLLIN);
+        wait_for_more(c);
         return;
       }
       if (c.at == phase::idle) {
@@ -269,7 +291,7 @@ struct http_server::impl {
         if (const auto refused = refuse_incomplete_head(c.in, options.limits)) {
           refuse(c, *refused, now);
         } else {
-          watch(c, EPOLLIN);
+          wait_for_more(c);
         }
         return;
       }
@@ -292,7 +314,7 @@ struct http_server::impl {
     }
     const size_t whole = c.head_end + c.framing.content_length;
     if (c.in.size() < whole) {
-      watch(c, EPOLLIN);
+      wait_for_more(c);
       return;
     }
     c.request.body.assign(c.in, c.head_end, c.framing.content_length);

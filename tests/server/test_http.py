@@ -235,6 +235,22 @@ def test_a_kept_alive_connection_serves_many_requests_and_pipelined_ones_in_orde
         assert c.closed_by_server()
 
 
+def test_a_client_that_shuts_its_side_after_sending_still_gets_every_answer(server):
+    # As `nc -N` does: the requests, then FIN. Both are answered, in order,
+    # and then the server closes too.
+    with Raw(server) as c:
+        c.send(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n")
+        c.sock.shutdown(socket.SHUT_WR)
+        assert c.response()[0] == b"HTTP/1.1 200 OK"
+        assert c.response()[0] == b"HTTP/1.1 404 Not Found"
+        assert c.closed_by_server()
+    # A request cut short by the shutdown is dropped, not answered.
+    with Raw(server) as c:
+        c.send(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        c.sock.shutdown(socket.SHUT_WR)
+        assert c.closed_by_server()
+
+
 def test_http_1_0_is_answered_and_closed(server):
     with Raw(server) as c:
         c.send(b"GET /healthz HTTP/1.0\r\n\r\n")
