@@ -107,13 +107,16 @@ std::string serialize(const http_response& res, bool head_only, bool close) {
   return out;
 }
 
-std::string refusal_response(const http_refusal& why) {
+// The JSON error body the routes use too: {"error":…,"message":…}.
+http_response error_response(const http_refusal& why) {
   http_response res;
   res.status = why.status;
   res.set_content(json_object().str("error", why.error).str("message", why.message).take(),
                   "application/json");
-  return serialize(res, false, true);
+  return res;
 }
+
+std::string refusal_response(const http_refusal& why) { return serialize(error_response(why), false, true); }
 
 }  // namespace
 
@@ -370,8 +373,7 @@ struct http_server::impl {
   }
 
   void finish_response(connection& c, clock::time_point now) {
-    c.out.clear();
-    c.out.shrink_to_fit();
+    c.out = std::string();  // an idle connection keeps no response buffer
     if (c.refused) {
       shutdown(c.fd, SHUT_WR);
       c.at = phase::draining;
@@ -456,13 +458,8 @@ struct http_server::impl {
       // The handler is meant to answer every failure itself; if one
       // escapes before it answered, the client still gets a response.
       // (Handlers must not throw once they have handed `respond` on.)
-      if (!c.responded.load()) {
-        http_response res;
-        res.status = 500;
-        res.set_content(R"({"error":"internal","message":"the request failed; see the server log"})",
-                        "application/json");
-        respond(c, std::move(res));
-      }
+      if (!c.responded.load())
+        respond(c, error_response({500, "internal", "the request failed; see the server log"}));
     }
   }
 

@@ -294,38 +294,46 @@ std::optional<std::string_view> webhook_path(std::string_view path) {
   return path.substr(1);
 }
 
+void refuse_method(http_response& res, const std::string& allow) {
+  res.set_header("Allow", allow);
+  reply_error(res, 405, "method_not_allowed", "this path accepts " + allow);
+}
+
+// Every GET (and HEAD) path and what serves it.
+using get_route = void (*)(const app&, const http_request&, http_response&);
+constexpr std::pair<std::string_view, get_route> kGetRoutes[] = {
+    {"/", [](const app& a, const http_request& req, http_response& res) { serve_page(a, page::landing, req, res); }},
+    {"/pricing",
+     [](const app& a, const http_request& req, http_response& res) { serve_page(a, page::pricing, req, res); }},
+    {"/conversions",
+     [](const app& a, const http_request& req, http_response& res) {
+       serve_listing(a, listing_format::json, req, res);
+     }},
+    {"/conversions.csv",
+     [](const app& a, const http_request& req, http_response& res) {
+       serve_listing(a, listing_format::csv, req, res);
+     }},
+    {"/dashboard",
+     [](const app& a, const http_request& req, http_response& res) {
+       serve_listing(a, listing_format::html, req, res);
+     }},
+    {"/healthz", [](const app& a, const http_request&, http_response& res) { serve_health(a.db, res); }},
+    {"/clickref.js", [](const app&, const http_request&, http_response& res) { serve_snippet(res); }},
+};
+
 void route(const app& a, const http_request& req, http_response& res) {
-  const std::string_view path = req.path;
-  if (webhook_path(path)) {  // and not a POST, which handle() took
-    res.set_header("Allow", "POST");
-    reply_error(res, 405, "method_not_allowed", "this path accepts POST");
+  if (webhook_path(req.path)) {  // and not a POST, which handle() took
+    refuse_method(res, "POST");
     return;
   }
-  static constexpr std::string_view kPages[] = {"/",          "/pricing",  "/conversions", "/conversions.csv",
-                                                "/dashboard", "/healthz", "/clickref.js"};
-  if (std::find(std::begin(kPages), std::end(kPages), path) == std::end(kPages)) {
+  const auto* found = std::find_if(std::begin(kGetRoutes), std::end(kGetRoutes),
+                                   [&](const auto& r) { return r.first == req.path; });
+  if (found == std::end(kGetRoutes)) {
     reply_error(res, 404, "not_found", "no such path");
-    return;
-  }
-  if (req.method != "GET" && req.method != "HEAD") {
-    res.set_header("Allow", "GET, HEAD");
-    reply_error(res, 405, "method_not_allowed", "this path accepts GET, HEAD");
-    return;
-  }
-  if (path == "/") {
-    serve_page(a, page::landing, req, res);
-  } else if (path == "/pricing") {
-    serve_page(a, page::pricing, req, res);
-  } else if (path == "/conversions") {
-    serve_listing(a, listing_format::json, req, res);
-  } else if (path == "/conversions.csv") {
-    serve_listing(a, listing_format::csv, req, res);
-  } else if (path == "/dashboard") {
-    serve_listing(a, listing_format::html, req, res);
-  } else if (path == "/healthz") {
-    serve_health(a.db, res);
+  } else if (req.method != "GET" && req.method != "HEAD") {
+    refuse_method(res, "GET, HEAD");
   } else {
-    serve_snippet(res);
+    found->second(a, req, res);
   }
 }
 

@@ -49,14 +49,11 @@ webhook_reply failed(const std::exception_ptr& error, std::string_view event_id)
     reply.detail = "unknown exception";
   }
   reply.http_status = storage ? 503 : 500;
-  reply.body = storage ? json_object()
-                             .str("error", "storage")
-                             .str("message", "the event was not stored; deliver it again")
-                             .take()
-                       : json_object()
-                             .str("error", "internal")
-                             .str("message", "the event was not stored; see the server log")
-                             .take();
+  reply.body = json_object()
+                   .str("error", storage ? "storage" : "internal")
+                   .str("message", storage ? "the event was not stored; deliver it again"
+                                           : "the event was not stored; see the server log")
+                   .take();
   return reply;
 }
 
