@@ -1,5 +1,7 @@
 #include "commit_queue.hpp"
 
+#include "log.hpp"
+
 namespace server {
 namespace {
 
@@ -45,22 +47,34 @@ void commit_queue::write_batches() {
     // Callers queue the next batch while this one is written.
     lock.unlock();
     apply(batch);
-    for (job& j : batch) j.done(j.error);
+    {
+      const log::batch lines;  // the batch's answers log in one write
+      for (job& j : batch) j.done(j.error);
+    }
     batch.clear();  // what the jobs hold goes before the lock is taken again
     lock.lock();
   }
 }
 
+// Work rarely fails, so a batch first runs without a savepoint per piece
+// of work (two statements fewer per delivery). If a piece throws, that
+// transaction is rolled back and the batch runs again, each piece under its
+// own savepoint, so that only the failing piece's writes are undone.
 void commit_queue::apply(std::deque<job>& batch) {
+  if (!try_apply(batch, false)) try_apply(batch, true);
+}
+
+bool commit_queue::try_apply(std::deque<job>& batch, bool isolated) {
   try {
     auto db = pool_.acquire();
     sqlite::transaction tx(*db);
     for (job& j : batch) {
-      db->prepare("SAVEPOINT delivery").run();
+      if (isolated) db->prepare("SAVEPOINT delivery").run();
       try {
         j.w(*db);
-        db->prepare("RELEASE delivery").run();
+        if (isolated) db->prepare("RELEASE delivery").run();
       } catch (...) {
+        if (!isolated) return false;  // the transaction rolls back; the batch runs again
         j.error = std::current_exception();
         // After SQLITE_FULL or an I/O error SQLite may have rolled the whole
         // transaction back already; then no savepoint is left to return to.
@@ -76,6 +90,7 @@ void commit_queue::apply(std::deque<job>& batch) {
     for (job& j : batch)
       if (!j.error) j.error = failure;
   }
+  return true;
 }
 
 }  // namespace server

@@ -36,8 +36,9 @@ class commit_queue {
 
   // Runs `w` inside the writer's next transaction, then `done` on the
   // writer's thread once that transaction is committed and durable. Each
-  // piece of work runs under its own savepoint: if it throws, only its
-  // writes are undone and `done` gets the exception. If the transaction as
+  // piece of work stands alone: if it throws, only its writes are undone
+  // (it may have been run twice, so it must only write to the database and
+  // to what it alone owns) and `done` gets the exception. If the transaction as
   // a whole fails (the database is locked by another process, full, or
   // failing), every `done` of the batch gets the failure.
   void submit(work w, finished done);
@@ -51,6 +52,10 @@ class commit_queue {
 
   void write_batches();
   void apply(std::deque<job>& batch);
+  // One transaction for the batch, each piece of work under its own
+  // savepoint when `isolated`. Returns false, having kept nothing, when a
+  // piece threw outside a savepoint.
+  bool try_apply(std::deque<job>& batch, bool isolated);
 
   sqlite::pool& pool_;
   std::mutex mutex_;

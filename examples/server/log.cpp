@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <string>
 
 namespace server::log {
 namespace {
@@ -24,6 +25,16 @@ std::string utc_now_iso8601() {
 
 std::mutex stderr_mutex;
 
+void write_out(const std::string& text) {
+  if (text.empty()) return;
+  const std::lock_guard<std::mutex> lock(stderr_mutex);
+  std::fwrite(text.data(), 1, text.size(), stderr);
+  std::fflush(stderr);
+}
+
+thread_local bool batching = false;
+thread_local std::string held;  // a batch's lines so far
+
 }  // namespace
 
 json_object line(std::string_view level, std::string_view msg) {
@@ -35,9 +46,20 @@ json_object line(std::string_view level, std::string_view msg) {
 void emit(json_object& line) {
   std::string text = line.take();
   text += '\n';
-  const std::lock_guard<std::mutex> lock(stderr_mutex);
-  std::fwrite(text.data(), 1, text.size(), stderr);
-  std::fflush(stderr);
+  if (batching) {
+    held += text;
+  } else {
+    write_out(text);
+  }
+}
+
+batch::batch() : outermost_(!batching) { batching = true; }
+
+batch::~batch() {
+  if (!outermost_) return;
+  batching = false;
+  write_out(held);
+  held.clear();
 }
 
 }  // namespace server::log

@@ -124,7 +124,10 @@ std::vector<std::string> delivery_recorder::linked_purchases(const std::vector<s
   for (size_t i = 0; i < 4; ++i) args.bytes(ids[std::min(i, ids.size() - 1)]);
   const sql_rows rows = db_.query(kLinkedPurchases, args);
   std::vector<std::string> out;
-  for (size_t i = 0; i < rows.size(); ++i) out.push_back(rows.text(i, 0).value_or(""));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::string p = rows.text(i, 0).value_or("");
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(std::move(p));
+  }
   return out;
 }
 

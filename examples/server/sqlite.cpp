@@ -27,6 +27,15 @@ int text_length(std::string_view value) {
   return static_cast<int>(value.size());
 }
 
+// SQLite counts every allocation under one process-wide mutex unless told
+// not to before it starts, and the writer allocates on every statement; the
+// server never reads the counts (sqlite3_memory_used). If SQLite was started
+// already (by another part of the process), it keeps counting.
+void stop_counting_allocations() {
+  static const int once = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)once;
+}
+
 }  // namespace
 
 statement::~statement() {
@@ -86,6 +95,7 @@ std::optional<int64_t> statement::nullable_integer(int column) const {
 }
 
 connection::connection(const std::string& path) {
+  stop_counting_allocations();
   // NOMUTEX: the pool guarantees one thread per connection at a time.
   const int rc = sqlite3_open_v2(path.c_str(), &db_,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);

@@ -25,10 +25,12 @@ inline constexpr const char* kInsertEvent =
 // the purchase an id names, or the one it is linked to. Only ids that are
 // not their purchase's own name are linked, so that the usual purchase (a
 // one-time payment, named by the payment intent every event of it carries)
-// writes no links at all.
+// writes no links at all. A purchase may come back more than once: UNION
+// ALL, because removing repeats in SQL builds a temporary table per query
+// (the caller removes them).
 inline constexpr const char* kLinkedPurchases =
     "SELECT dedupe_key FROM conversions WHERE tenant = ?1 AND dedupe_key IN (?2, ?3, ?4, ?5) "
-    "UNION SELECT purchase FROM purchase_links WHERE tenant = ?1 AND id IN (?2, ?3, ?4, ?5)";
+    "UNION ALL SELECT purchase FROM purchase_links WHERE tenant = ?1 AND id IN (?2, ?3, ?4, ?5)";
 inline constexpr const char* kLink =
     "INSERT INTO purchase_links (tenant, id, purchase) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (tenant, id) DO UPDATE SET purchase = excluded.purchase";
