@@ -9,6 +9,7 @@
 
 #include <condition_variable>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -57,7 +58,11 @@ TEST_CASE("a piece of work that throws in a batch loses only its own writes") {
   outcomes seen;
   {
     server::commit_queue queue(pool);
-    // Queued back to back, so that the writer is likely to take them as one batch.
+    // The writer is held inside a batch of its own until the three are
+    // queued, so that it takes them as one batch.
+    std::promise<void> queued;
+    queue.submit([held = queued.get_future().share()](server::sqlite::connection&) { held.wait(); },
+                 seen.for_piece("holding"));
     queue.submit(insert("INSERT INTO t VALUES ('first')"), seen.for_piece("first"));
     queue.submit(
         [](server::sqlite::connection& db) {
@@ -66,7 +71,8 @@ TEST_CASE("a piece of work that throws in a batch loses only its own writes") {
         },
         seen.for_piece("failing"));
     queue.submit(insert("INSERT INTO t VALUES ('third')"), seen.for_piece("third"));
-    seen.wait_for(3);
+    queued.set_value();
+    seen.wait_for(4);
   }
   CHECK(seen.failed == std::vector<std::string>{"failing"});
   CHECK(names(pool) == std::vector<std::string>{"first", "third"});
