@@ -44,13 +44,14 @@ json_object line(std::string_view level, std::string_view msg) {
 }
 
 void emit(json_object& line) {
+  if (batching) {  // appended where it is held, not copied there
+    held += line.take();
+    held += '\n';
+    return;
+  }
   std::string text = line.take();
   text += '\n';
-  if (batching) {
-    held += text;
-  } else {
-    write_out(text);
-  }
+  write_out(text);
 }
 
 batch::batch() : outermost_(!batching) { batching = true; }

@@ -22,13 +22,17 @@ std::string qualified(std::string_view account, std::string_view id) {
   return out;
 }
 
+// Appends `id` unless the list has it already (the lists are a few ids long).
+void add_once(std::vector<std::string>& ids, std::string id) {
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+}
+
 // The ids by which the event names its purchase; never none.
 std::vector<std::string> purchase_ids(const clickref_conversion& c) {
   std::vector<std::string> ids;
   for (const clickref_str s : {c.order_id, c.payment_intent, c.invoice, c.charge}) {
     if (s.len == 0) continue;
-    std::string id = qualified(view(c.account), view(s));
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(std::move(id));
+    add_once(ids, qualified(view(c.account), view(s)));
   }
   if (ids.empty()) ids.emplace_back(view(c.dedupe_key));  // the receiver refuses an event without one
   return ids;
@@ -124,10 +128,7 @@ std::vector<std::string> delivery_recorder::linked_purchases(const std::vector<s
   for (size_t i = 0; i < 4; ++i) args.bytes(ids[std::min(i, ids.size() - 1)]);
   const sql_rows rows = db_.query(kLinkedPurchases, args);
   std::vector<std::string> out;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    std::string p = rows.text(i, 0).value_or("");
-    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(std::move(p));
-  }
+  for (size_t i = 0; i < rows.size(); ++i) add_once(out, rows.text(i, 0).value_or(""));
   return out;
 }
 

@@ -58,8 +58,8 @@ TEST_CASE("a piece of work that throws in a batch loses only its own writes") {
   outcomes seen;
   {
     server::commit_queue queue(pool);
-    // The writer is held inside a batch of its own until the three are
-    // queued, so that it takes them as one batch.
+    // A first piece holds the writer until the three are queued behind it,
+    // so that they are in one batch (with it, or the next).
     std::promise<void> queued;
     queue.submit([held = queued.get_future().share()](server::sqlite::connection&) { held.wait(); },
                  seen.for_piece("holding"));
