@@ -1,12 +1,22 @@
 -- wrk script for tests/bench/server_load.py: POSTs pre-signed, unique
 -- Stripe webhook deliveries and checks every answer.
 --
---   wrk -t2 -c32 -d5s -s server_load.lua http://127.0.0.1:PORT -- DELIVERIES
+--   wrk -t2 -c32 -d5s -s server_load.lua http://127.0.0.1:PORT -- DELIVERIES THREADS
 --
 -- DELIVERIES is a path prefix: thread i reads DELIVERIES.i, its own slice,
 -- so that no two threads send the same event. Each record in a slice is
 -- "<Stripe-Signature value> <body length>\n" followed by the body bytes.
--- done() prints one "server_load: key=value ..." line for the driver.
+-- THREADS is wrk's -t. done() prints one "server_load: key=value ..." line
+-- for the driver.
+--
+-- wrk runs each thread's init() on its main thread and starts that thread
+-- right after, before the next thread's init(); its clock starts once the
+-- last thread is started. Loading a slice takes seconds, so without a start
+-- line thread 0 would send alone, untimed, while the others load: requests
+-- counted against a window that did not include them (up to a third more
+-- webhooks/s than were served, and repeated deliveries once thread 0 ran
+-- past its slice). So the last thread's init() creates DELIVERIES.go, and
+-- every thread's first request() waits for it.
 
 local webhook_path = "/stripe/postback"
 
@@ -41,9 +51,36 @@ function init(args)
    sent = 0
    non_200 = 0
    not_recorded = 0
+   -- wrk calls thread 0's request() once on its main thread, right after
+   -- this init(), to see what a request looks like: that call must neither
+   -- wait for the start line (the others have not loaded yet) nor count.
+   verifying = thread_index == 0
+   started = false
+   go_file = args[1] .. ".go"
+   if thread_index == tonumber(args[2]) - 1 then
+      assert(io.open(go_file, "w")):close()
+   end
+end
+
+local function wait_for_start_line()
+   while true do
+      local go = io.open(go_file, "r")
+      if go then
+         go:close()
+         return
+      end
+   end
 end
 
 function request()
+   if verifying then
+      verifying = false
+      return deliveries[1]
+   end
+   if not started then
+      wait_for_start_line()
+      started = true
+   end
    sent = sent + 1
    -- Cycles only if the run outlasts the slice; done() reports the repeats.
    return deliveries[(sent - 1) % #deliveries + 1]
