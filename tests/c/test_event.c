@@ -137,6 +137,37 @@ static void test_other_events(const char* dir) {
   CHECK(ev == NULL);
 }
 
+/* Each thread's events come from one reused parser: an event must not
+ * borrow from it, so a later parse (even a failed one) leaves it whole. */
+static void test_events_outlive_the_next_parse(const char* dir) {
+  clickref_event* session = NULL;
+  clickref_event* dispute = NULL;
+  clickref_event* failed = NULL;
+  clickref_conversion c;
+  static const char truncated[] = "{\"id\":\"evt_overwrite\",\"object\":\"event\"";
+
+  CHECK(load(dir, "checkout-session-completed"));
+  CHECK_STATUS(clickref_event_parse(payload, payload_len, &session, NULL), CLICKREF_OK);
+  CHECK(load(dir, "charge-dispute-created"));
+  CHECK_STATUS(clickref_event_parse(payload, payload_len, &dispute, NULL), CLICKREF_OK);
+  CHECK_STATUS(clickref_event_parse(truncated, sizeof truncated - 1, &failed, NULL),
+               CLICKREF_E_JSON);
+  CHECK(failed == NULL);
+
+  CHECK_STATUS(clickref_event_conversion(session, &c), CLICKREF_OK);
+  CHECK(str_is(c.event_id, "evt_1QmZ8mLkdIwHu7ixR2d4FgHj"));
+  CHECK(str_is(c.click_id, kClick));
+  CHECK(str_is(c.customer_email, "jenny.rosen@example.com"));
+  CHECK(c.status == CLICKREF_CONVERSION_APPROVED && c.amount == 4900);
+  clickref_event_free(session);
+
+  CHECK_STATUS(clickref_event_conversion(dispute, &c), CLICKREF_OK);
+  CHECK(str_is(c.event_type, "charge.dispute.created"));
+  CHECK(str_is(c.dedupe_key, kPaymentIntent));
+  CHECK(c.status == CLICKREF_CONVERSION_REVERSED);
+  clickref_event_free(dispute);
+}
+
 static void test_bad_input(void) {
   clickref_event* ev = NULL;
   clickref_error err;
@@ -229,6 +260,7 @@ int main(int argc, char** argv) {
   if (argc < 2) return 2;
   test_session(argv[1]);
   test_other_events(argv[1]);
+  test_events_outlive_the_next_parse(argv[1]);
   test_bad_input();
   test_hand_made_record();
   test_format_amount();
