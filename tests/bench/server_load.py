@@ -29,6 +29,8 @@ can pass that rate.
 
 wrk runs with -t2 (-t1 for one connection) at each connection count; the
 receivers take turns at each count, so that a noisy neighbour hits both.
+server_load.lua holds every wrk thread at its first request until the last
+one has loaded its slice, so that only timed requests are counted.
 Any row with a non-200, a duplicate or a socket error is marked FAILED.
 This is a benchmark, run by hand: it is not part of ctest.
 """
@@ -411,8 +413,8 @@ def main():
                         help="no clickref-server on PostgreSQL (which needs Debian's postgresql-15)")
     # Generous: the deliveries must outlast the fastest receiver, or the
     # script would send some twice (which marks the row FAILED).
-    parser.add_argument("--max-rate", type=int, default=25_000,
-                        help="webhooks/s the deliveries are generated for (default 25000)")
+    parser.add_argument("--max-rate", type=int, default=50_000,
+                        help="webhooks/s the deliveries are generated for (default 50000; a row that runs out repeats deliveries and is marked FAILED)")
     parser.add_argument("server_args", nargs="*", help="extra clickref-server arguments, after --")
     args = parser.parse_args()
     connection_counts = [int(c) for c in args.connections.split(",")]
