@@ -65,6 +65,7 @@ function init(args)
    end
 end
 
+-- Spins: wrk's Lua has no sleep, and the wait is one slice's loading.
 local function wait_for_start_line()
    while true do
       local go = io.open(go_file, "r")

@@ -370,7 +370,8 @@ def wrk(port: int, connections: int, seconds: int, deliveries_prefix: Path) -> d
     done = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
                            "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}", "--", str(deliveries_prefix), str(threads)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    Path(f"{deliveries_prefix}.go").unlink()  # server_load.lua's start line, made again by the next run
+    # server_load.lua's start line, made again by the next run (absent if wrk failed before making it)
+    Path(f"{deliveries_prefix}.go").unlink(missing_ok=True)
     line = re.search(r"^server_load: (.*)$", done.stdout, re.MULTILINE)
     if done.returncode != 0 or not line:
         raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}{done.stderr}")
