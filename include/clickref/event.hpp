@@ -263,8 +263,10 @@ class CLICKREF_API event_parser {
   std::unique_ptr<impl> impl_;
 };
 
-// Parses one event with a parser of its own: simple, but a reused
-// event_parser avoids setting one up for each call.
+// Parses one event with the calling thread's parser, kept between calls
+// (the C ABI's clickref_event_parse parses through here). The event never
+// borrows from the parser. A caller that also reuses one event (the
+// event_parser::parse above, into it) saves allocating the event too.
 CLICKREF_API result<event> parse_event(std::string_view payload, clickref_error* err = nullptr);
 
 // ---------------------------------------------------------------- conversions

@@ -112,12 +112,7 @@ clickref_status clickref_event_parse(const char* payload, size_t len, clickref_e
   *out = nullptr;
   if (!is_valid_input(payload, len)) return report(err, CLICKREF_E_INVALID_ARGUMENT);
   const clickref_status s = guarded([&]() -> clickref_status {
-    // The C ABI has no parser handle, so each thread keeps one: setting up
-    // a parser's buffers (about 13 times the payload) for every event cost
-    // the C API row of clickref_bench 7%. The parser gives back what it grew
-    // for a payload over 1 MiB, so a thread keeps little.
-    thread_local event_parser parser;
-    auto ev = parser.parse(view(payload, len), err);
+    auto ev = parse_event(view(payload, len), err);
     if (!ev) return ev.error();
     *out = new clickref_event{std::move(*ev)};
     return CLICKREF_OK;

@@ -15,11 +15,12 @@
 -- line thread 0 would send alone, untimed, while the others load: requests
 -- counted against a window that did not include them (8–24% more
 -- webhooks/s than were served in the runs that found it, and repeated
--- deliveries once thread 0 ran past its slice). So the last thread's init() creates DELIVERIES.go, and
--- every thread's first request() waits for it. The waiting threads'
--- connections are open meanwhile, so the slices must load within the
--- server's 10 s request timeout: the default 250,000 deliveries take about
--- 2 s; a longer wait shows as 408 answers, and the row fails.
+-- deliveries once thread 0 ran past its slice). So the last thread's init()
+-- creates DELIVERIES.go, and every thread's first request() waits for it.
+-- The waiting threads' connections are open meanwhile, so the slices must
+-- load within the server's 10 s request timeout: the default 250,000
+-- deliveries take about 2 s; a longer wait shows as 408 answers, and the
+-- row fails.
 
 local webhook_path = "/stripe/postback"
 
